@@ -1,0 +1,254 @@
+"""The Playwright adapter: the only module that imports Playwright.
+
+One launch helper starts one Chromium per run; every platform gets its own context (cookies
+never cross platforms), navigation outside a flow's domains is refused, and evidence
+screenshots mask password and one-time-code fields.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import sys
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import AsyncIterator
+from urllib.parse import urlsplit
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Locator as PwLocator
+from playwright.async_api import Page as PwPage
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+from playwright.async_api import async_playwright
+
+from optout.driver import BrowserUnavailable, NavigationError
+from optout.originmap import Mapping, resolver_rules
+from optout.schema import Locator, host_allowed
+
+QUIET_CHROMIUM_FLAGS = [
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+NAVIGATION_TIMEOUT_MS = 30_000
+SETTLE_TIMEOUT_MS = 10_000
+SECRET_FIELDS = "input[type=password], input[autocomplete=one-time-code]"
+EVIDENCE_MARK = "data-optout-evidence"
+EVIDENCE_STYLE = f"[{EVIDENCE_MARK}] {{ outline: 3px solid #e11d48 !important; outline-offset: 4px; }}"
+
+# Elements that carry a role without saying so, for "the control in the region with the wording".
+IMPLICIT_ROLES = {
+    "checkbox": "self::input[@type='checkbox']",
+    "radio": "self::input[@type='radio']",
+    "combobox": "self::select",
+    "button": "self::button",
+    "link": "self::a[@href]",
+    "textbox": "self::textarea or self::input[not(@type) or @type='text' or @type='email']",
+}
+
+
+@dataclass(frozen=True)
+class LaunchOptions:
+    headless: bool = True
+    origin_map: list[Mapping] = field(default_factory=list)
+    locale: str = "en-US"
+
+
+def find_browser() -> str | None:
+    """OPTOUT_BROWSER, then an installed Chromium or Chrome; None means Playwright's own build."""
+    configured = os.environ.get("OPTOUT_BROWSER")
+    if configured:
+        if not Path(configured).exists():
+            raise BrowserUnavailable(f"OPTOUT_BROWSER points to {configured}, which does not exist.")
+        return configured
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    for candidate in (
+        "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+        "/Applications/Chromium.app/Contents/MacOS/Chromium",
+        r"C:\Program Files\Google\Chrome\Application\chrome.exe",
+        r"C:\Program Files (x86)\Google\Chrome\Application\chrome.exe",
+    ):
+        if Path(candidate).exists():
+            return candidate
+    return None
+
+
+NO_BROWSER = (
+    "No Chromium or Chrome browser was found. Install one (Debian/Ubuntu: `sudo apt-get install "
+    "chromium`; macOS/Windows: Google Chrome), run `python -m playwright install chromium`, or "
+    "set OPTOUT_BROWSER to a Chromium-based browser's executable."
+)
+
+
+@asynccontextmanager
+async def launch(options: LaunchOptions) -> AsyncIterator[PlaywrightDriver]:
+    """The one launch helper: a Chromium for this run, closed on the way out."""
+    args = list(QUIET_CHROMIUM_FLAGS)
+    if options.origin_map:
+        args.append(f"--host-resolver-rules={resolver_rules(options.origin_map)}")
+    if sys.platform.startswith("linux") and os.geteuid() == 0:
+        args.append("--no-sandbox")  # Chromium refuses to start its sandbox as root
+    async with async_playwright() as playwright:
+        try:
+            browser = await playwright.chromium.launch(
+                executable_path=find_browser(), headless=options.headless, args=args)
+        except PlaywrightError as exc:
+            if "Executable doesn't exist" in str(exc):
+                raise BrowserUnavailable(NO_BROWSER) from None
+            raise
+        try:
+            yield PlaywrightDriver(browser, options)
+        finally:
+            await browser.close()
+
+
+class PlaywrightDriver:
+    def __init__(self, browser, options: LaunchOptions):
+        self.browser = browser
+        self.options = options
+
+    async def open_page(self, platform: str, domains: list[str], session: dict | None) -> PlaywrightPage:
+        context = await self.browser.new_context(
+            locale=self.options.locale,
+            viewport={"width": 1280, "height": 900},
+            storage_state=session,
+            # Only a replica or recorded copy has a throwaway certificate.
+            ignore_https_errors=bool(self.options.origin_map),
+        )
+        page = await context.new_page()
+        page.set_default_timeout(NAVIGATION_TIMEOUT_MS)
+        await context.route("**/*", _refuse_foreign_navigation(page, domains))
+        return PlaywrightPage(page, domains)
+
+    async def close_page(self, page: PlaywrightPage) -> None:
+        await page.page.context.close()
+
+
+def _refuse_foreign_navigation(page: PwPage, domains: list[str]):
+    async def handle(route, request) -> None:
+        host = urlsplit(request.url).hostname or ""
+        top_level = request.is_navigation_request() and request.frame == page.main_frame
+        if top_level and not host_allowed(host, domains):
+            await route.abort("blockedbyclient")
+        else:
+            await route.fallback()
+
+    return handle
+
+
+class PlaywrightPage:
+    def __init__(self, page: PwPage, domains: list[str]):
+        self.page = page
+        self.domains = domains
+
+    @property
+    def url(self) -> str:
+        return self.page.url
+
+    async def goto(self, url: str) -> int:
+        host = urlsplit(url).hostname or ""
+        if not host_allowed(host, self.domains):
+            raise NavigationError(f"Refused to open {url}: it is outside {', '.join(self.domains)}.")
+        return await self._navigate(url, self.page.goto(url, wait_until="load"))
+
+    async def reload(self) -> int:
+        return await self._navigate(self.page.url, self.page.reload(wait_until="load"))
+
+    async def _navigate(self, url: str, navigation) -> int:
+        try:
+            response = await navigation
+        except PlaywrightTimeout:
+            raise NavigationError(f"{url} did not load within {NAVIGATION_TIMEOUT_MS // 1000}s.") from None
+        except PlaywrightError as exc:
+            reason = re.search(r"net::ERR_[A-Z_]+", str(exc))
+            raise NavigationError(f"Could not load {url} ({reason.group(0) if reason else 'browser error'}).") from None
+        return response.status if response else 200
+
+    def resolve(self, locator: Locator) -> PwLocator:
+        page = self.page
+        if locator.within is not None:
+            return self._in_region(locator.role, locator.within)
+        if locator.role is not None:
+            name = re.compile(locator.name_pattern) if locator.name_pattern else locator.name
+            found = page.get_by_role(locator.role, name=name, exact=locator.name is not None)
+        elif locator.label is not None:
+            found = page.get_by_label(locator.label, exact=True)
+        elif locator.text is not None:
+            found = page.get_by_text(locator.text, exact=True)
+        elif locator.text_pattern is not None:
+            found = page.get_by_text(re.compile(locator.text_pattern))
+        else:
+            found = page.locator(locator.css)
+        return found.filter(visible=True)
+
+    def _in_region(self, role: str, wording: str) -> PwLocator:
+        """Controls of `role` in the nearest ancestor of the wording that holds any such control:
+        a neighbouring section's control is never in that region, two in it are ambiguous."""
+        has_role = f"@role='{role}'" + (f" or {IMPLICIT_ROLES[role]}" if role in IMPLICIT_ROLES else "")
+        region = self.page.get_by_text(wording).locator(f"xpath=ancestor::*[.//*[{has_role}]][1]")
+        return region.get_by_role(role).filter(visible=True)
+
+    async def count(self, locator: Locator) -> int:
+        return await self.resolve(locator).count()
+
+    async def is_checked(self, locator: Locator) -> bool:
+        return await self.resolve(locator).is_checked()
+
+    async def selected_option(self, locator: Locator) -> str | None:
+        return await self.resolve(locator).evaluate(
+            """el => {
+                if (el.tagName === 'SELECT') return el.selectedOptions[0]?.label?.trim() ?? null;
+                const on = el.querySelector('input[type=radio]:checked, [role=radio][aria-checked=true]');
+                if (!on) return null;
+                const label = on.labels?.[0]?.innerText ?? on.getAttribute('aria-label') ?? on.innerText;
+                return label.trim();
+            }""")
+
+    async def click(self, locator: Locator) -> None:
+        await self.resolve(locator).click()
+
+    async def choose(self, locator: Locator, option: str) -> None:
+        target = self.resolve(locator)
+        if await target.evaluate("el => el.tagName") == "SELECT":
+            await target.select_option(label=option)
+        else:
+            await target.get_by_role("radio", name=option, exact=True).check()
+
+    async def fill(self, locator: Locator, value: str) -> None:
+        await self.resolve(locator).fill(value)
+
+    async def texts(self, locator: Locator) -> list[str]:
+        return await self.resolve(locator).all_inner_texts()
+
+    async def settle(self) -> None:
+        try:
+            await self.page.wait_for_load_state("networkidle", timeout=SETTLE_TIMEOUT_MS)
+        except PlaywrightTimeout:
+            pass  # a page that keeps polling never goes idle; the re-read decides
+
+    async def screenshot(self, path: Path, around: Locator | None = None) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        marked = self.resolve(around) if around else None
+        if marked is not None:
+            await marked.scroll_into_view_if_needed()
+            await marked.evaluate(f"el => el.setAttribute('{EVIDENCE_MARK}', '')")
+        try:
+            await self.page.screenshot(path=str(path), mask=[self.page.locator(SECRET_FIELDS)],
+                                       style=EVIDENCE_STYLE, animations="disabled")
+        finally:
+            if marked is not None:
+                await marked.evaluate(f"el => el.removeAttribute('{EVIDENCE_MARK}')")
+
+    async def session_state(self) -> dict:
+        return await self.page.context.storage_state()
+
+    async def wait(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)

@@ -1,0 +1,65 @@
+"""What the engine needs from a browser. The Playwright adapter (optout.browser) implements it;
+tests implement it with an in-memory fake. Nothing here imports Playwright."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from optout.schema import Locator
+
+
+class BrowserUnavailable(Exception):
+    """No browser could be started; the message says how to install one."""
+
+
+class NavigationError(Exception):
+    """A page could not be loaded: timeout, network failure, or a URL outside the flow's domains."""
+
+
+class Page(Protocol):
+    """One platform's tab, in its own browser context (cookies are per platform)."""
+
+    @property
+    def url(self) -> str: ...
+
+    async def goto(self, url: str) -> int:
+        """Load url and return the HTTP status of the main document."""
+
+    async def reload(self) -> int: ...
+
+    async def count(self, locator: Locator) -> int:
+        """How many visible elements match the locator right now."""
+
+    async def is_checked(self, locator: Locator) -> bool: ...
+
+    async def selected_option(self, locator: Locator) -> str | None:
+        """The label of the selected option of a dropdown or radio group."""
+
+    async def click(self, locator: Locator) -> None: ...
+
+    async def choose(self, locator: Locator, option: str) -> None:
+        """Select option (by label) in a dropdown or radio group."""
+
+    async def fill(self, locator: Locator, value: str) -> None:
+        """Type into a field. Values may be secrets: implementations never log them."""
+
+    async def texts(self, locator: Locator) -> list[str]:
+        """The visible text of every element that matches (for lists of items)."""
+
+    async def settle(self) -> None:
+        """Wait until the page has finished what an action started (saves, navigations)."""
+
+    async def screenshot(self, path: Path, around: Locator | None = None) -> None:
+        """Save evidence: the viewport, scrolled to `around`, with password fields masked."""
+
+    async def session_state(self) -> dict:
+        """Cookies and storage, to save the session."""
+
+    async def wait(self, seconds: float) -> None: ...
+
+
+class Driver(Protocol):
+    async def open_page(self, platform: str, domains: list[str], session: dict | None) -> Page: ...
+
+    async def close_page(self, page: Page) -> None: ...

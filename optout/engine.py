@@ -1,0 +1,450 @@
+"""Run flows: open each setting's page, find the control, read it, and (for apply) turn it off
+and prove it stayed off. Talks to the browser only through the driver protocol."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Protocol
+from urllib.parse import urlsplit
+
+from optout.driver import Driver, NavigationError, Page
+from optout.results import Result, State, StepReport
+from optout.schema import Control, Flow, Locator, Setting, Step
+
+POLL_SECONDS = 0.25
+SIGN_IN_SECONDS = 30
+
+
+class SignInSecrets(Protocol):
+    username: str
+    password: str
+    totp_secret: str | None
+
+
+class Account(Protocol):
+    """Where the engine gets a platform's login and keeps its session (see optout.accounts)."""
+
+    def credentials(self) -> SignInSecrets | None: ...
+
+    def load_session(self) -> dict | None: ...
+
+    def save_session(self, state: dict) -> None: ...
+
+
+@dataclass
+class RunOptions:
+    apply: bool = False
+    dry_run: bool = False
+    evidence_dir: Path | None = None
+    concurrency: int = 3
+
+
+@dataclass
+class Job:
+    """The settings of one platform to run, with what the engine needs for that platform."""
+
+    flow: Flow
+    settings: list[Setting]
+    account: Account
+
+
+class Outcome(Exception):
+    """Ends one setting (or every setting of a platform, for sign-in) with a final state."""
+
+    def __init__(self, state: State, detail: str):
+        super().__init__(detail)
+        self.state = state
+        self.detail = detail
+
+
+@dataclass
+class Found:
+    locator: Locator
+
+
+Progress = Callable[[str], None]
+
+
+class Engine:
+    def __init__(self, driver: Driver, options: RunOptions, progress: Progress = lambda _: None):
+        self.driver = driver
+        self.options = options
+        self.progress = progress
+
+    async def run(self, jobs: list[Job]) -> list[Result]:
+        """Platforms run concurrently (bounded); a platform's settings run one after another."""
+        limit = asyncio.Semaphore(self.options.concurrency)
+
+        async def bounded(job: Job) -> list[Result]:
+            async with limit:
+                return await self.run_platform(job)
+
+        per_platform = await asyncio.gather(*(bounded(job) for job in jobs))
+        return [result for results in per_platform for result in results]
+
+    async def run_platform(self, job: Job) -> list[Result]:
+        advice_only = [advice_result(job.flow, s) for s in job.settings if s.control is None]
+        runnable = [s for s in job.settings if s.control is not None]
+        if not runnable:  # nothing to look at: no browser for this platform
+            return advice_only
+        page = await self.driver.open_page(job.flow.platform, job.flow.domains, job.account.load_session())
+        try:
+            run = PlatformRun(self, job, page)
+            results = [r for setting in runnable for r in await run.run_setting(setting)]
+        finally:
+            await self.driver.close_page(page)
+        return advice_only + results
+
+
+def advice_result(flow: Flow, setting: Setting) -> Result:
+    return Result(flow.platform, setting.id, setting.title, State.NOT_OFFERED, setting.advice or "")
+
+
+class PlatformRun:
+    """One platform's settings on one page, signing in at most once."""
+
+    def __init__(self, engine: Engine, job: Job, page: Page):
+        self.engine = engine
+        self.flow = job.flow
+        self.account = job.account
+        self.page = page
+        self.sign_in_outcome: Outcome | None = None  # set once sign-in was tried and failed
+        self.signed_in = False
+        self.secrets: list[str] = []
+        self.steps: list[StepReport] = []
+
+    # -- per setting -----------------------------------------------------------------------
+
+    async def run_setting(self, setting: Setting) -> list[Result]:
+        if setting.for_each is None:
+            return [await self.run_item(setting, None)]
+        try:
+            items = await self.list_items(setting)
+        except Outcome as outcome:
+            return [self.result(setting, None, outcome.state, outcome.detail)]
+        if not items:
+            return [self.result(setting, None, State.NOT_OFFERED, f"No items on {setting.for_each.url}.")]
+        return [await self.run_item(setting, item) for item in items]
+
+    async def run_item(self, setting: Setting, item: str | None) -> Result:
+        self.steps = []
+        label = f"{self.flow.platform}/{setting.id}" + (f"[{item}]" if item else "")
+        self.engine.progress(f"{label}: opening {self.url(setting, item)}")
+        try:
+            result = await self.check_or_apply(setting, item)
+        except Outcome as outcome:
+            result = self.result(setting, item, outcome.state, outcome.detail)
+        except NavigationError as exc:
+            result = self.result(setting, item, State.ERROR, str(exc))
+        if result.evidence is None:
+            result.evidence = await self.evidence(setting, item, "final", None)
+        self.engine.progress(f"{label}: {result.state.value}")
+        return result
+
+    async def check_or_apply(self, setting: Setting, item: str | None) -> Result:
+        control = setting.control
+        assert control is not None
+        locator = await self.reach_control(setting, item)
+        opted_out = await self.read(control, locator)
+        if opted_out:
+            evidence = await self.evidence(setting, item, "final", locator)
+            return self.result(setting, item, State.OPTED_OUT, self.opted_out_detail(control), evidence=evidence)
+        if not self.engine.options.apply:
+            evidence = await self.evidence(setting, item, "final", locator)
+            return self.result(setting, item, State.OPTED_IN, self.opted_in_detail(control), evidence=evidence)
+        if self.engine.options.dry_run:
+            evidence = await self.evidence(setting, item, "final", locator)
+            return self.result(setting, item, State.OPTED_IN, f"{self.opted_in_detail(control)} (dry run: would change it).", evidence=evidence)
+        await self.evidence(setting, item, "before", locator)
+        await self.change(control, locator, item)
+        return await self.verify(setting, item)
+
+    async def verify(self, setting: Setting, item: str | None) -> Result:
+        """Open the page afresh and read again: only a re-read counts as done."""
+        control = setting.control
+        assert control is not None
+        locator = await self.reach_control(setting, item)
+        opted_out = await self.read(control, locator)
+        evidence = await self.evidence(setting, item, "final", locator)
+        if opted_out:
+            detail = f"Changed to {describe_value(control)} and verified after reloading the page."
+            return self.result(setting, item, State.OPTED_OUT, detail, changed=True, evidence=evidence)
+        detail = (f"Set it to {describe_value(control)}, but after reloading the page it is opted in again: "
+                  f"{self.flow.name} did not keep the change. Nothing is counted as done.")
+        return self.result(setting, item, State.OPTED_IN, detail, evidence=evidence)
+
+    # -- reaching and reading the control --------------------------------------------------
+
+    async def reach_control(self, setting: Setting, item: str | None) -> Locator:
+        await self.open(self.url(setting, item))
+        for step in setting.steps:
+            await self.step(step, item, setting.timeout_seconds)
+        control = setting.control
+        assert control is not None
+        found = await self.find(with_item(control.find, item), setting.timeout_seconds,
+                                not_offered=with_item(setting.not_offered, item))
+        if found is None:
+            raise Outcome(State.NOT_OFFERED, f"{self.flow.name} says this setting is not offered to this account.")
+        return found.locator
+
+    async def read(self, control: Control, locator: Locator) -> bool:
+        """True when the control shows the opted-out value."""
+        if control.kind in ("switch", "checkbox"):
+            return await self.page.is_checked(locator) == control.opted_out
+        if control.kind in ("choice", "select"):
+            return await self.page.selected_option(locator) == control.opted_out
+        if control.kind == "menu":
+            assert control.opted_out_when is not None
+            return any([await self.page.count(loc) == 1 for loc in control.opted_out_when])
+        raise Outcome(State.ERROR, f"This version of optout cannot run {control.kind} controls yet.")
+
+    async def change(self, control: Control, locator: Locator, item: str | None) -> None:
+        self.engine.progress(f"{self.flow.platform}: changing {locator.describe()} to {describe_value(control)}")
+        if control.kind in ("switch", "checkbox"):
+            await self.page.click(locator)
+        elif control.kind in ("choice", "select"):
+            await self.page.choose(locator, str(control.opted_out))
+        elif control.kind == "menu":
+            await self.page.click(locator)
+            await self.click_unique([Locator(role="menuitem", name=str(control.opted_out))], 10)
+        await self.page.settle()
+        for step in control.after_change:
+            await self.step(step, item, 10)
+        self.steps.append(StepReport(f"set {locator.describe()} to {describe_value(control)}", "ok"))
+
+    async def find(self, target: list[Locator], timeout: float, not_offered: list[Locator] = ()) -> Found | None:
+        """The first locator with exactly one match, waiting for late pages; None when the page
+        says the setting is not offered. Two matches end the setting: never a guess."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            for locator in not_offered:
+                if await self.page.count(locator):
+                    return None
+            for locator in target:
+                matches = await self.page.count(locator)
+                if matches == 1:
+                    return Found(locator)
+                if matches > 1:
+                    raise Outcome(State.FLOW_OUTDATED, f"{matches} elements match {locator.describe()} on {self.page.url}; "
+                                  "refusing to guess which one is the setting.")
+            if loop.time() >= deadline:
+                tried = "; ".join(loc.describe() for loc in target)
+                raise Outcome(State.FLOW_OUTDATED, f"Nothing on {self.page.url} matched {tried} within {timeout:g}s. "
+                              f"{self.flow.name} may have moved or renamed the setting.")
+            await self.page.wait(POLL_SECONDS)
+
+    async def click_unique(self, target: list[Locator], timeout: float) -> None:
+        found = await self.find(target, timeout)
+        assert found is not None
+        await self.page.click(found.locator)
+        await self.page.settle()
+
+    async def step(self, step: Step, item: str | None, timeout: float) -> None:
+        try:
+            if step.goto is not None:
+                await self.open(step.goto.replace("{item}", item or ""))
+            elif step.click is not None:
+                await self.click_unique(with_item(step.click, item), timeout)
+            elif step.wait_for is not None:
+                await self.find(with_item(step.wait_for, item), timeout)
+        except Outcome as outcome:
+            self.steps.append(StepReport(step.describe(), "failed", outcome.detail))
+            raise
+        self.steps.append(StepReport(step.describe(), "ok"))
+
+    async def list_items(self, setting: Setting) -> list[str]:
+        """The items (sites, blogs) a per-item setting repeats over, read from their list page."""
+        assert setting.for_each is not None
+        await self.open(setting.for_each.url)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + setting.timeout_seconds
+        while True:
+            for locator in setting.for_each.items:
+                texts = [t.strip() for t in await self.page.texts(locator) if t.strip()]
+                if texts:
+                    return list(dict.fromkeys(texts))
+            if loop.time() >= deadline:
+                return []
+            await self.page.wait(POLL_SECONDS)
+
+    # -- pages and signing in --------------------------------------------------------------
+
+    def url(self, setting: Setting, item: str | None) -> str:
+        return (setting.url or "").replace("{item}", item or "")
+
+    async def open(self, url: str) -> None:
+        status = await self.page.goto(url)
+        if self.at(self.flow.login.checkpoint_urls if self.flow.login else []):
+            raise self.security_check()
+        if self.at(self.flow.login.signed_out_urls if self.flow.login else []):
+            await self.sign_in()
+            status = await self.page.goto(url)
+            if self.at(self.flow.login.signed_out_urls):
+                raise Outcome(State.LOGIN_REQUIRED, f"{self.flow.name} still shows its sign-in page after signing in.")
+        if status >= 500:
+            raise Outcome(State.ERROR, f"{self.flow.name} answered HTTP {status} for {url}; try again later.")
+        if status in (404, 410):
+            raise Outcome(State.FLOW_OUTDATED, f"{url} no longer exists (HTTP {status}); the setting may have moved.")
+
+    def at(self, path_patterns: list[str]) -> bool:
+        path = urlsplit(self.page.url).path
+        return any(re.search(pattern, path) for pattern in path_patterns)
+
+    def security_check(self) -> Outcome:
+        return Outcome(State.NEEDS_HUMAN, f"{self.flow.name} is showing a security check. It is yours to complete: "
+                       f"run `optout login {self.flow.platform}` and finish it in the browser window.")
+
+    async def sign_in(self) -> None:
+        """Sign in with stored credentials, once per run; a failure ends every later setting too."""
+        if self.sign_in_outcome is not None:
+            raise self.sign_in_outcome
+        if self.signed_in:
+            raise Outcome(State.LOGIN_REQUIRED, f"{self.flow.name} signed this run out again.")
+        try:
+            await self.sign_in_once()
+        except Outcome as outcome:
+            self.sign_in_outcome = outcome
+            raise
+        self.signed_in = True
+
+    async def sign_in_once(self) -> None:
+        login = self.flow.login
+        assert login is not None
+        how = f"run `optout login {self.flow.platform}` to sign in in a browser window"
+        if login.method == "browser":
+            raise Outcome(State.LOGIN_REQUIRED, f"{self.flow.name} needs a saved session: {how}.")
+        secrets = self.account.credentials()
+        if secrets is None:
+            raise Outcome(State.LOGIN_REQUIRED, f"No saved session or credentials for {self.flow.name}: {how}, "
+                          f"or store them with `optout credentials set {self.flow.platform} --username ...`.")
+        self.secrets = [s for s in (secrets.password, secrets.totp_secret) if s]
+        self.engine.progress(f"{self.flow.platform}: signing in")
+        if not self.at(login.signed_out_urls):
+            await self.page.goto(login.url)
+        assert login.username and login.password and login.submit
+        for target, value in ((login.username, secrets.username), (login.password, secrets.password)):
+            found = await self.find(target, SIGN_IN_SECONDS)
+            assert found is not None
+            await self.page.fill(found.locator, value)
+        await self.click_unique(login.submit, SIGN_IN_SECONDS)
+        await self.await_signed_in(secrets)
+        self.engine.progress(f"{self.flow.platform}: signed in")
+        self.save_session(await self.page.session_state())
+
+    async def await_signed_in(self, secrets: SignInSecrets) -> None:
+        login = self.flow.login
+        assert login is not None
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SIGN_IN_SECONDS
+        code_sent = False
+        while loop.time() < deadline:
+            if login.one_time_code and await self.first_match(login.one_time_code.field):
+                if code_sent or not secrets.totp_secret:
+                    raise Outcome(State.NEEDS_HUMAN, f"{self.flow.name} asks for a one-time code"
+                                  f"{' and rejected the generated one' if code_sent else ''}: run `optout login "
+                                  f"{self.flow.platform}`, or store the TOTP secret with `optout credentials set`.")
+                await self.enter_code(secrets.totp_secret)
+                code_sent = True
+            elif self.at(login.checkpoint_urls):
+                raise self.security_check()
+            elif any([await self.page.count(loc) for loc in login.failure]):
+                raise Outcome(State.LOGIN_REQUIRED, f"{self.flow.name} rejected the stored username or password. "
+                              f"Update them with `optout credentials set {self.flow.platform}`.")
+            elif not self.at(login.signed_out_urls):
+                return
+            await self.page.wait(POLL_SECONDS)
+        raise Outcome(State.LOGIN_REQUIRED, f"Signing in to {self.flow.name} did not finish within {SIGN_IN_SECONDS}s.")
+
+    async def enter_code(self, totp_secret: str) -> None:
+        import pyotp
+
+        login = self.flow.login
+        assert login is not None and login.one_time_code is not None
+        self.engine.progress(f"{self.flow.platform}: entering the one-time code")
+        field_locator = await self.first_match(login.one_time_code.field)
+        assert field_locator is not None
+        try:
+            code = pyotp.TOTP(totp_secret).now()
+        except ValueError:  # binascii.Error is a ValueError too
+            raise Outcome(State.LOGIN_REQUIRED, f"The stored TOTP secret for {self.flow.name} is not a valid "
+                          f"base32 secret of at least 112 bits; store it again with `optout credentials set`.") from None
+        await self.page.fill(field_locator, code)
+        await self.click_unique(login.one_time_code.submit, SIGN_IN_SECONDS)
+
+    async def first_match(self, target: list[Locator]) -> Locator | None:
+        for locator in target:
+            if await self.page.count(locator) == 1:
+                return locator
+        return None
+
+    def save_session(self, state: dict) -> None:
+        try:
+            self.account.save_session(state)
+        except Exception as exc:  # a session that cannot be kept only costs a sign-in next time
+            self.engine.progress(f"{self.flow.platform}: session not saved: {exc}")
+
+    # -- results -----------------------------------------------------------------------------
+
+    def result(self, setting: Setting, item: str | None, state: State, detail: str, *,
+               changed: bool = False, evidence: str | None = None) -> Result:
+        for secret in self.secrets:
+            detail = detail.replace(secret, "***")
+        return Result(self.flow.platform, setting.id, setting.title, state, detail, changed=changed,
+                      item=item, evidence=evidence, steps=list(self.steps))
+
+    async def evidence(self, setting: Setting, item: str | None, phase: str, locator: Locator | None) -> str | None:
+        directory = self.engine.options.evidence_dir
+        if directory is None:
+            return None
+        name = "-".join(part for part in (self.flow.platform, setting.id, item, phase) if part)
+        path = directory / f"{re.sub(r'[^A-Za-z0-9._-]', '_', name)}.png"
+        try:
+            await self.page.screenshot(path, around=locator)
+        except Exception as exc:  # evidence is best effort; the result stands without it
+            self.engine.progress(f"{self.flow.platform}: no screenshot: {exc}")
+            return None
+        return str(path)
+
+    def opted_out_detail(self, control: Control) -> str:
+        return f"Opted out: the control shows {describe_value(control)}."
+
+    def opted_in_detail(self, control: Control) -> str:
+        return f"Opted in: the control is not {describe_value(control)}."
+
+
+def describe_value(control: Control) -> str:
+    if isinstance(control.opted_out, bool):
+        return "on" if control.opted_out else "off"
+    return f'"{control.opted_out}"'
+
+
+def with_item(target: list[Locator], item: str | None) -> list[Locator]:
+    return [loc.with_item(item) for loc in target] if item else list(target)
+
+
+async def sign_in_by_person(driver: Driver, flow: Flow, account: Account, progress: Progress, timeout: float) -> bool:
+    """Open the sign-in page in a visible browser and wait while the person signs in (passkeys,
+    two-step codes and CAPTCHAs are theirs to do); save the session once they are in."""
+    login = flow.login
+    if login is None:
+        return False
+    page = await driver.open_page(flow.platform, flow.domains, None)
+    try:
+        await page.goto(login.url)
+        progress(f"{flow.name}: sign in in the browser window; waiting up to {timeout / 60:g} minutes")
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            path = urlsplit(page.url).path
+            waiting = login.signed_out_urls + login.checkpoint_urls
+            if not any(re.search(pattern, path) for pattern in waiting):
+                account.save_session(await page.session_state())
+                return True
+            await page.wait(1)
+        return False
+    finally:
+        await driver.close_page(page)

@@ -1,0 +1,289 @@
+"""The flow file format: a strict, versioned schema (unknown keys are errors).
+
+A flow is data, not code: locators, URLs inside the platform's own domains, and one-key steps.
+Every shape the catalogue needs is expressible here (switch, checkbox, a choice among options,
+a dropdown, a menu, a form, one setting repeated per item); the engine decides which it runs.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal, Union
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = 1
+ITEM_PLACEHOLDER = "{item}"
+
+Role = Literal[
+    "switch", "checkbox", "radio", "radiogroup", "combobox", "listbox", "option", "button",
+    "link", "menu", "menuitem", "menuitemradio", "tab", "textbox", "heading", "dialog", "region",
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _valid_regex(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from None
+    return value
+
+
+Regex = Annotated[str, BeforeValidator(_valid_regex)]
+
+
+class Locator(Strict):
+    """One way to find an element. Exactly one strategy:
+
+    - role (+ name or name_pattern): by ARIA role and accessible name;
+    - role + within: the only control of that role in the smallest region containing the wording
+      (for pages whose switch is named just "On");
+    - label / text / text_pattern: by associated label or visible text;
+    - css: the last resort.
+    """
+
+    role: Role | None = None
+    name: str | None = None
+    name_pattern: Regex | None = None
+    within: str | None = None
+    label: str | None = None
+    text: str | None = None
+    text_pattern: Regex | None = None
+    css: str | None = None
+
+    @model_validator(mode="after")
+    def _one_strategy(self) -> Locator:
+        if self.role is None:
+            if self.name is not None or self.name_pattern is not None or self.within is not None:
+                raise ValueError("name, name_pattern and within need a role")
+            used = [k for k in ("label", "text", "text_pattern", "css") if getattr(self, k) is not None]
+            if len(used) != 1:
+                raise ValueError("give exactly one of role, label, text, text_pattern or css")
+            return self
+        refinements = [k for k in ("name", "name_pattern", "within") if getattr(self, k) is not None]
+        if len(refinements) > 1:
+            raise ValueError(f"give only one of {', '.join(refinements)} with a role")
+        if any(getattr(self, k) is not None for k in ("label", "text", "text_pattern", "css")):
+            raise ValueError("a role locator cannot also use label, text, text_pattern or css")
+        return self
+
+    def describe(self) -> str:
+        if self.role:
+            if self.name is not None:
+                return f'{self.role} "{self.name}"'
+            if self.name_pattern is not None:
+                return f"{self.role} /{self.name_pattern}/"
+            if self.within is not None:
+                return f'{self.role} in the section saying "{self.within}"'
+            return self.role
+        for key in ("label", "text", "text_pattern", "css"):
+            value = getattr(self, key)
+            if value is not None:
+                return f'{key.replace("_", " ")} "{value}"'
+        raise AssertionError("validated locator has a strategy")
+
+    def with_item(self, item: str) -> Locator:
+        fields = self.model_dump(exclude_none=True)
+        return Locator(**{k: v.replace(ITEM_PLACEHOLDER, item) for k, v in fields.items()})
+
+
+def _short_target(value: object) -> object:
+    """Short forms: "Some text" means {text: ...}; one locator means a list of one."""
+    if isinstance(value, str):
+        return [{"text": value}]
+    if isinstance(value, dict):
+        return [value]
+    return value
+
+
+# Ranked fallbacks: the first locator that matches decides; two matches is never a guess.
+Target = Annotated[list[Locator], BeforeValidator(_short_target), Field(min_length=1)]
+
+
+class Step(Strict):
+    """One step, one key (Maestro style): click, wait_for or goto."""
+
+    click: Target | None = None
+    wait_for: Target | None = None
+    goto: str | None = None
+
+    @model_validator(mode="after")
+    def _one_key(self) -> Step:
+        keys = [k for k in ("click", "wait_for", "goto") if getattr(self, k) is not None]
+        if len(keys) != 1:
+            raise ValueError("a step has exactly one of click, wait_for, goto")
+        return self
+
+    def describe(self) -> str:
+        if self.goto is not None:
+            return f"goto {self.goto}"
+        key = "click" if self.click is not None else "wait_for"
+        return f"{key} {getattr(self, key)[0].describe()}"
+
+
+class FormField(Strict):
+    find: Target
+    value: str  # may use {username}; never a secret from the keyring
+
+
+class Control(Strict):
+    """The control and which value means opted out.
+
+    switch/checkbox: opted_out is on/off (true/false); "Prevent…" controls are opted out when on.
+    choice: radio options; opted_out names the option to select.
+    select: a dropdown; opted_out is the option's label.
+    menu: `find` opens a menu, opted_out is the menu item to choose; `opted_out_when` shows the
+          state afterwards (the button itself does not carry a checked state).
+    form: state cannot be read back; `fields` are filled, `find` is the submit button and
+          `confirmation` is what the page shows once the request is accepted.
+    """
+
+    kind: Literal["switch", "checkbox", "choice", "select", "menu", "form"]
+    find: Target
+    opted_out: bool | str | None = None
+    opted_out_when: Target | None = None
+    fields: list[FormField] = Field(default_factory=list)
+    confirmation: Target | None = None
+    after_change: list[Step] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _shape(self) -> Control:
+        toggles = self.kind in ("switch", "checkbox")
+        if toggles and not isinstance(self.opted_out, bool):
+            raise ValueError(f"a {self.kind} needs opted_out: on or off")
+        if self.kind in ("choice", "select", "menu") and not isinstance(self.opted_out, str):
+            raise ValueError(f"a {self.kind} needs opted_out: the option that means opted out")
+        if self.kind == "menu" and self.opted_out_when is None:
+            raise ValueError("a menu needs opted_out_when: what the page shows once opted out")
+        if self.kind == "form":
+            if self.opted_out is not None or not self.fields or self.confirmation is None:
+                raise ValueError("a form needs fields and confirmation, and no opted_out")
+        elif self.fields or self.confirmation is not None:
+            raise ValueError("fields and confirmation belong to a form")
+        return self
+
+
+class ForEach(Strict):
+    """A setting repeated per item (a switch per blog or site): items are read from a list page,
+    and {item} in the setting's url and locators is replaced by each item's text."""
+
+    url: str
+    items: Target
+
+
+class Setting(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    title: str
+    url: str | None = None
+    steps: list[Step] = Field(default_factory=list)
+    control: Control | None = None
+    not_offered: list[Locator] = Field(default_factory=list)
+    for_each: ForEach | None = None
+    regions: str | None = None
+    confidence: Literal["high", "med", "low"] | None = None
+    advice: str | None = None  # what a person can do, for a platform without a setting
+    timeout_seconds: Annotated[float, Field(gt=0, le=120)] = 15
+
+    @model_validator(mode="after")
+    def _runnable_or_advice(self) -> Setting:
+        if self.control is None:
+            if not self.advice:
+                raise ValueError("a setting without a control needs advice for the person")
+        elif self.url is None:
+            raise ValueError("a setting with a control needs its url")
+        return self
+
+
+class OneTimeCode(Strict):
+    field: Target
+    submit: Target
+
+
+class Login(Strict):
+    """How to sign in. method `browser`: headless sign-in is unrealistic (hostile sign-in pages);
+    the person signs in with `optout login` and the saved session is used."""
+
+    method: Literal["password", "browser"] = "password"
+    url: str
+    signed_out_urls: list[Regex] = Field(min_length=1)  # paths that mean "not signed in"
+    checkpoint_urls: list[Regex] = Field(default_factory=list)  # security checks: a person's job
+    username: Target | None = None
+    password: Target | None = None
+    submit: Target | None = None
+    failure: list[Locator] = Field(default_factory=list)  # what a rejected password shows
+    one_time_code: OneTimeCode | None = None
+
+    @model_validator(mode="after")
+    def _password_fields(self) -> Login:
+        form = (self.username, self.password, self.submit)
+        if self.method == "password" and any(part is None for part in form):
+            raise ValueError("password sign-in needs username, password and submit")
+        return self
+
+
+class Source(Strict):
+    url: str
+    title: str
+    date: str | None = None
+
+
+class Flow(Strict):
+    schema_version: Literal[1] = Field(alias="schema")
+    platform: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    name: str
+    domains: list[str] = Field(min_length=1)
+    sources: list[Source] = Field(min_length=1)
+    login: Login | None = None
+    settings: list[Setting] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Flow:
+        ids = [setting.id for setting in self.settings]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"setting ids repeat: {', '.join(duplicates)}")
+        if self.login is None and any(s.control for s in self.settings):
+            raise ValueError("settings with controls need a login section")
+        for where, url in self.navigable_urls():
+            problem = url_problem(url, self.domains)
+            if problem:
+                raise ValueError(f"{where}: {problem}")
+        return self
+
+    def navigable_urls(self) -> list[tuple[str, str]]:
+        urls = [("login.url", self.login.url)] if self.login else []
+        for setting in self.settings:
+            where = f"settings[{setting.id}]"
+            if setting.url:
+                urls.append((f"{where}.url", setting.url))
+            if setting.for_each:
+                urls.append((f"{where}.for_each.url", setting.for_each.url))
+            steps = setting.steps + (setting.control.after_change if setting.control else [])
+            urls += [(f"{where}.steps", step.goto) for step in steps if step.goto]
+        return urls
+
+    def setting(self, setting_id: str) -> Setting | None:
+        return next((s for s in self.settings if s.id == setting_id), None)
+
+
+def host_allowed(host: str, domains: list[str]) -> bool:
+    host = host.lower().rstrip(".")
+    return any(host == d or host.endswith("." + d) for d in (d.lower() for d in domains))
+
+
+def url_problem(url: str, domains: list[str]) -> str | None:
+    """Why a flow may not navigate to url, or None when it may."""
+    parts = urlsplit(url.replace(ITEM_PLACEHOLDER, "item"))
+    if parts.scheme != "https":
+        return f"{url} is not an https URL"
+    if parts.username or parts.password or parts.port:
+        return f"{url} carries credentials or a port"
+    if not host_allowed(parts.hostname or "", domains):
+        return f"{url} is outside the platform's domains ({', '.join(domains)})"
+    return None

@@ -1,0 +1,206 @@
+"""An in-memory driver for engine tests: a tiny site with sign-in, server-side state and the
+same matching rules as the Playwright adapter (role+name, label, text, region wording, css)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pyotp
+
+from optout.schema import Locator
+
+LOGIN_URL = "https://www.example.com/login"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+@dataclass
+class El:
+    role: str | None = None
+    name: str | None = None
+    label: str | None = None
+    text: str | None = None
+    region: str = ""  # the wording of the section the element sits in
+    setting: str | None = None  # a switch bound to server-side state
+    action: str | None = None  # what a click does: "sign-in", "submit-code", "goto:<url>"
+    appears_after: int = 0  # polls before it renders (late pages)
+
+    def matches(self, loc: Locator) -> bool:
+        if loc.role is not None:
+            if self.role != loc.role:
+                return False
+            if loc.name is not None:
+                return self.name == loc.name
+            if loc.name_pattern is not None:
+                return bool(self.name and re.search(loc.name_pattern, self.name))
+            return loc.within is None or loc.within in self.region
+        if loc.label is not None:
+            return self.label == loc.label
+        if loc.text is not None:
+            return self.text == loc.text
+        if loc.text_pattern is not None:
+            return bool(self.text and re.search(loc.text_pattern, self.text))
+        return False
+
+
+@dataclass
+class FakeSite:
+    """Server side: accounts, settings (True = on), sessions, and which variant of the pages."""
+
+    username: str = "person@example.com"
+    password: str = "s3cret-pass"
+    settings: dict[str, bool] = field(default_factory=lambda: {"ai": True})
+    login_challenge: str | None = None  # None | "checkpoint" | "code"
+    save_fails: bool = False
+    status: int = 200
+    pages: dict[str, list[El]] = field(default_factory=dict)
+    sign_in_attempts: int = 0
+    codes_entered: int = 0
+
+    def render(self, path: str) -> list[El]:
+        if path == "/login":
+            return [El(role="textbox", label="Email"), El(role="textbox", label="Password"),
+                    El(role="button", name="Sign in", action="sign-in")]
+        if path == "/code":
+            return [El(role="textbox", label="Code"), El(role="button", name="Submit", action="submit-code")]
+        if path.startswith("/checkpoint"):
+            return [El(text="Let's do a quick security check")]
+        return self.pages.get(path, [])
+
+
+class FakePage:
+    def __init__(self, site: FakeSite, session: dict | None):
+        self.site = site
+        self.url = "about:blank"
+        self.cookies = dict(session or {})
+        self.elements: list[El] = []
+        self.ui_state: dict[str, bool] = {}
+        self.fields: dict[str, str] = {}
+        self.ticks = 0
+        self.clicks: list[str] = []
+        self.screenshots: list[Path] = []
+
+    async def goto(self, url: str) -> int:
+        path = urlsplit(url).path
+        if path not in ("/login", "/code") and not path.startswith("/checkpoint") and not self.cookies.get("session"):
+            url = LOGIN_URL
+        self._show(url)
+        return self.site.status if urlsplit(url).path in self.site.pages else 200
+
+    def _show(self, url: str) -> None:
+        self.url = url
+        self.elements = self.site.render(urlsplit(url).path)
+        self.ui_state = dict(self.site.settings)
+        self.ticks = 0
+
+    async def reload(self) -> int:
+        return await self.goto(self.url)
+
+    def _visible(self) -> list[El]:
+        return [el for el in self.elements if el.appears_after <= self.ticks]
+
+    def _one(self, loc: Locator) -> El:
+        found = [el for el in self._visible() if el.matches(loc)]
+        assert len(found) == 1, f"{loc} matched {len(found)}"
+        return found[0]
+
+    async def count(self, loc: Locator) -> int:
+        return sum(el.matches(loc) for el in self._visible())
+
+    async def is_checked(self, loc: Locator) -> bool:
+        return self.ui_state[self._one(loc).setting]
+
+    async def selected_option(self, loc: Locator) -> str | None:
+        raise NotImplementedError
+
+    async def choose(self, loc: Locator, option: str) -> None:
+        raise NotImplementedError
+
+    async def texts(self, loc: Locator) -> list[str]:
+        return [el.text or el.name or "" for el in self._visible() if el.matches(loc)]
+
+    async def click(self, loc: Locator) -> None:
+        el = self._one(loc)
+        self.clicks.append(loc.describe())
+        if el.setting:
+            self.ui_state[el.setting] = not self.ui_state[el.setting]
+            if not self.site.save_fails:
+                self.site.settings[el.setting] = self.ui_state[el.setting]
+        elif el.action == "sign-in":
+            self._sign_in()
+        elif el.action == "submit-code":
+            self.site.codes_entered += 1
+            if pyotp.TOTP(TOTP_SECRET).verify(self.fields.get("Code", "")):
+                self._signed_in()
+        elif el.action and el.action.startswith("goto:"):
+            await self.goto(el.action.removeprefix("goto:"))
+
+    def _sign_in(self) -> None:
+        self.site.sign_in_attempts += 1
+        if (self.fields.get("Email"), self.fields.get("Password")) != (self.site.username, self.site.password):
+            self.elements = self.site.render("/login") + [El(text="Wrong email or password.")]
+        elif self.site.login_challenge == "checkpoint":
+            self._show("https://www.example.com/checkpoint/challenge/1")
+        elif self.site.login_challenge == "code":
+            self._show("https://www.example.com/code")
+        else:
+            self._signed_in()
+
+    def _signed_in(self) -> None:
+        self.cookies["session"] = "session-cookie-value"
+        self._show("https://www.example.com/feed")
+
+    async def fill(self, loc: Locator, value: str) -> None:
+        self.fields[self._one(loc).label] = value
+
+    async def settle(self) -> None:
+        pass
+
+    async def screenshot(self, path: Path, around: Locator | None = None) -> None:
+        self.screenshots.append(path)
+
+    async def session_state(self) -> dict:
+        return dict(self.cookies)
+
+    async def wait(self, seconds: float) -> None:
+        self.ticks += 1
+
+
+class FakeDriver:
+    def __init__(self, site: FakeSite):
+        self.site = site
+        self.pages: list[FakePage] = []
+
+    async def open_page(self, platform: str, domains: list[str], session: dict | None) -> FakePage:
+        page = FakePage(self.site, session)
+        self.pages.append(page)
+        return page
+
+    async def close_page(self, page: FakePage) -> None:
+        pass
+
+
+@dataclass
+class Secrets:
+    username: str
+    password: str
+    totp_secret: str | None = None
+
+
+class MemoryAccount:
+    def __init__(self, secrets: Secrets | None = None, session: dict | None = None):
+        self.secrets = secrets
+        self.session = session
+        self.saved: list[dict] = []
+
+    def credentials(self) -> Secrets | None:
+        return self.secrets
+
+    def load_session(self) -> dict | None:
+        return self.session
+
+    def save_session(self, state: dict) -> None:
+        self.saved.append(state)
+        self.session = state

@@ -1,0 +1,229 @@
+"""The engine against an in-memory driver: every state, sign-in paths, and that apply only
+counts a change the re-read confirms."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import yaml
+
+from optout.engine import Engine, Job, RunOptions
+from optout.exitcodes import ExitCode
+from optout.results import Result, State, exit_code_for
+from optout.schema import Flow
+from tests.fakes import TOTP_SECRET, El, FakeDriver, FakeSite, MemoryAccount, Secrets
+
+LABEL = "Use my data for AI training"
+FLOW = {
+    "schema": 1, "platform": "example", "name": "Example", "domains": ["www.example.com"],
+    "sources": [{"url": "https://www.example.com/help", "title": "help"}],
+    "login": {
+        "url": "https://www.example.com/login", "signed_out_urls": ["^/login"], "checkpoint_urls": ["^/checkpoint/"],
+        "username": {"label": "Email"}, "password": {"label": "Password"},
+        "submit": {"role": "button", "name": "Sign in"},
+        "failure": [{"text_pattern": "(?i)wrong email or password"}],
+        "one_time_code": {"field": {"label": "Code"}, "submit": {"role": "button", "name": "Submit"}},
+    },
+    "settings": [{
+        "id": "ai", "title": "AI training", "url": "https://www.example.com/settings/ai", "timeout_seconds": 1,
+        "control": {"kind": "switch", "opted_out": False, "find": [
+            {"role": "switch", "name": LABEL}, {"role": "switch", "within": LABEL}]},
+        "not_offered": [{"text_pattern": "not available"}],
+    }],
+}
+SWITCH = El(role="switch", name=LABEL, region=LABEL, setting="ai")
+SECRETS = Secrets("person@example.com", "s3cret-pass")
+
+
+def make_flow(**changes) -> Flow:
+    data = yaml.safe_load(yaml.safe_dump(FLOW))
+    data.update(changes)
+    return Flow.model_validate(data)
+
+
+def run(site: FakeSite, *, apply=False, dry_run=False, account=None, flow=None) -> tuple[Result, FakeDriver]:
+    driver = FakeDriver(site)
+    engine = Engine(driver, RunOptions(apply=apply, dry_run=dry_run))
+    account = account or MemoryAccount(SECRETS)
+    results = asyncio.run(engine.run([Job(flow or make_flow(), (flow or make_flow()).settings, account)]))
+    assert len(results) == 1
+    return results[0], driver
+
+
+def site_with(*elements: El, **kwargs) -> FakeSite:
+    return FakeSite(pages={"/settings/ai": list(elements)}, **kwargs)
+
+
+def test_check_reads_without_changing():
+    site = site_with(SWITCH)
+    result, driver = run(site)
+    assert (result.state, result.changed) == (State.OPTED_IN, False)
+    assert result.detail == "Opted in: the control is not off."
+    assert site.settings == {"ai": True}
+    assert driver.pages[0].clicks == ['button "Sign in"']
+
+
+def test_apply_turns_off_and_verifies_after_reload():
+    site = site_with(SWITCH)
+    result, _ = run(site, apply=True)
+    assert (result.state, result.changed) == (State.OPTED_OUT, True)
+    assert result.detail == "Changed to off and verified after reloading the page."
+    assert site.settings == {"ai": False}
+
+
+def test_apply_leaves_an_opted_out_setting_alone():
+    site = site_with(SWITCH, settings={"ai": False})
+    result, driver = run(site, apply=True)
+    assert (result.state, result.changed) == (State.OPTED_OUT, False)
+    assert f'switch "{LABEL}"' not in driver.pages[0].clicks
+
+
+def test_dry_run_changes_nothing():
+    site = site_with(SWITCH)
+    result, _ = run(site, apply=True, dry_run=True)
+    assert result.state is State.OPTED_IN
+    assert result.detail.endswith("(dry run: would change it).")
+    assert site.settings == {"ai": True}
+
+
+def test_a_save_that_does_not_stick_is_never_counted_as_done():
+    site = site_with(SWITCH, save_fails=True)
+    result, _ = run(site, apply=True)
+    assert (result.state, result.changed) == (State.OPTED_IN, False)
+    assert "did not keep the change" in result.detail
+
+
+def test_switch_named_only_on_is_found_by_its_section_wording():
+    site = site_with(El(role="switch", name="On", region=f"Data for AI. {LABEL}", setting="ai"))
+    result, _ = run(site, apply=True)
+    assert (result.state, result.changed) == (State.OPTED_OUT, True)
+
+
+def test_decoy_in_another_section_is_not_touched():
+    decoy = El(role="switch", name="Use my data for ads", region="Ads", setting="ads")
+    site = site_with(decoy, SWITCH, settings={"ai": True, "ads": True})
+    result, _ = run(site, apply=True)
+    assert result.state is State.OPTED_OUT
+    assert site.settings == {"ai": False, "ads": True}
+
+
+def test_two_matching_controls_are_flow_outdated_never_a_guess():
+    site = site_with(SWITCH, El(role="switch", name=LABEL, region=LABEL, setting="ai"))
+    result, driver = run(site, apply=True)
+    assert result.state is State.FLOW_OUTDATED
+    assert result.detail == (f'2 elements match switch "{LABEL}" on https://www.example.com/settings/ai; '
+                             "refusing to guess which one is the setting.")
+    assert site.settings == {"ai": True}
+
+
+def test_missing_control_is_flow_outdated():
+    site = site_with(El(role="switch", name="Improve generative features", region="Other", setting="ai"))
+    result, _ = run(site, apply=True)
+    assert result.state is State.FLOW_OUTDATED
+    assert result.detail.startswith(f'Nothing on https://www.example.com/settings/ai matched switch "{LABEL}"; '
+                                    f'switch in the section saying "{LABEL}" within 1s.')
+
+
+def test_late_rendered_control_is_waited_for():
+    site = site_with(El(role="switch", name=LABEL, region=LABEL, setting="ai", appears_after=3))
+    result, _ = run(site)
+    assert result.state is State.OPTED_IN
+
+
+def test_not_offered():
+    site = site_with(El(text="This setting is not available for your account."))
+    result, _ = run(site)
+    assert result.state is State.NOT_OFFERED
+    assert result.detail == "Example says this setting is not offered to this account."
+
+
+def test_server_error_is_error():
+    site = site_with(SWITCH, status=500)
+    result, _ = run(site)
+    assert result.state is State.ERROR
+    assert result.detail == "Example answered HTTP 500 for https://www.example.com/settings/ai; try again later."
+
+
+def test_no_credentials_and_no_session_is_login_required():
+    result, _ = run(site_with(SWITCH), account=MemoryAccount(None))
+    assert result.state is State.LOGIN_REQUIRED
+    assert result.detail.startswith("No saved session or credentials for Example: run `optout login example`")
+
+
+def test_wrong_password_is_tried_once_for_all_settings():
+    site = site_with(SWITCH)
+    second = dict(FLOW["settings"][0], id="ai-2")
+    flow = make_flow(settings=[FLOW["settings"][0], second])
+    driver = FakeDriver(site)
+    results = asyncio.run(Engine(driver, RunOptions()).run([Job(flow, flow.settings, MemoryAccount(Secrets("person@example.com", "wrong")))]))
+    assert [r.state for r in results] == [State.LOGIN_REQUIRED, State.LOGIN_REQUIRED]
+    assert results[0].detail == ("Example rejected the stored username or password. "
+                                 "Update them with `optout credentials set example`.")
+    assert site.sign_in_attempts == 1
+
+
+def test_security_check_needs_a_human_at_once():
+    site = site_with(SWITCH, login_challenge="checkpoint")
+    result, _ = run(site)
+    assert result.state is State.NEEDS_HUMAN
+    assert result.detail == ("Example is showing a security check. It is yours to complete: "
+                             "run `optout login example` and finish it in the browser window.")
+    assert site.sign_in_attempts == 1
+
+
+def test_one_time_code_is_entered_from_the_totp_secret():
+    site = site_with(SWITCH, login_challenge="code")
+    account = MemoryAccount(Secrets("person@example.com", "s3cret-pass", TOTP_SECRET))
+    result, _ = run(site, account=account)
+    assert result.state is State.OPTED_IN
+    assert site.codes_entered == 1
+
+
+def test_one_time_code_without_a_secret_needs_a_human():
+    site = site_with(SWITCH, login_challenge="code")
+    result, _ = run(site)
+    assert result.state is State.NEEDS_HUMAN
+    assert site.codes_entered == 0
+
+
+def test_session_is_saved_after_signing_in_and_reused():
+    site = site_with(SWITCH)
+    account = MemoryAccount(SECRETS)
+    run(site, account=account)
+    assert account.saved == [{"session": "session-cookie-value"}]
+    run(site, account=account)
+    assert site.sign_in_attempts == 1
+
+
+def test_setting_without_control_gives_advice_and_opens_no_page():
+    flow = make_flow(login=None, settings=[{"id": "none", "title": "AI training", "advice": "Delete your posts."}])
+    result, driver = run(site_with(), flow=flow)
+    assert (result.state, result.detail) == (State.NOT_OFFERED, "Delete your posts.")
+    assert driver.pages == []
+
+
+def test_evidence_screenshots_are_taken(tmp_path):
+    site = site_with(SWITCH)
+    driver = FakeDriver(site)
+    engine = Engine(driver, RunOptions(apply=True, evidence_dir=tmp_path))
+    [result] = asyncio.run(engine.run([Job(make_flow(), make_flow().settings, MemoryAccount(SECRETS))]))
+    assert result.evidence == str(tmp_path / "example-ai-final.png")
+    assert driver.pages[0].screenshots == [tmp_path / "example-ai-before.png", tmp_path / "example-ai-final.png"]
+
+
+@pytest.mark.parametrize("states, code", [
+    ([State.OPTED_OUT, State.NOT_OFFERED], ExitCode.OK),
+    ([State.OPTED_OUT, State.OPTED_IN, State.ERROR], ExitCode.OPTED_IN),
+    ([State.OPTED_OUT, State.NEEDS_HUMAN], ExitCode.UNDETERMINED),
+    ([State.FLOW_OUTDATED], ExitCode.UNDETERMINED),
+])
+def test_exit_codes(states, code):
+    assert exit_code_for([Result("p", "s", "t", state, "") for state in states]) is code
+
+
+def test_an_invalid_totp_secret_is_reported_not_a_crash():
+    site = site_with(SWITCH, login_challenge="code")
+    result, _ = run(site, account=MemoryAccount(Secrets("person@example.com", "s3cret-pass", "SHORT")))
+    assert result.state is State.LOGIN_REQUIRED
+    assert result.detail.startswith("The stored TOTP secret for Example is not a valid base32 secret")
