@@ -26,7 +26,7 @@ from playwright.async_api import async_playwright
 
 from optout.driver import BrowserUnavailable, NavigationError
 from optout.originmap import Mapping, resolver_rules
-from optout.schema import Locator, host_allowed
+from optout.schema import Locator, host_allowed, pattern
 
 QUIET_CHROMIUM_FLAGS = [
     "--disable-background-networking",
@@ -36,7 +36,8 @@ QUIET_CHROMIUM_FLAGS = [
     "--disable-quic",
 ]
 NAVIGATION_TIMEOUT_MS = 30_000
-SETTLE_TIMEOUT_MS = 10_000
+SETTLE_SECONDS = 10
+QUIET_SECONDS = 0.5
 SECRET_FIELDS = "input[type=password], input[autocomplete=one-time-code]"
 EVIDENCE_MARK = "data-optout-evidence"
 EVIDENCE_STYLE = f"[{EVIDENCE_MARK}] {{ outline: 3px solid #e11d48 !important; outline-offset: 4px; }}"
@@ -148,6 +149,10 @@ class PlaywrightPage:
     def __init__(self, page: PwPage, domains: list[str]):
         self.page = page
         self.domains = domains
+        self.in_flight: set = set()  # requests started and not yet answered, for settle()
+        page.on("request", lambda request: self.in_flight.add(request))
+        page.on("requestfinished", lambda request: self.in_flight.discard(request))
+        page.on("requestfailed", lambda request: self.in_flight.discard(request))
 
     @property
     def url(self) -> str:
@@ -177,14 +182,14 @@ class PlaywrightPage:
         if locator.within is not None:
             return self._in_region(locator.role, locator.within)
         if locator.role is not None:
-            name = re.compile(locator.name_pattern) if locator.name_pattern else locator.name
+            name = pattern(locator.name_pattern) if locator.name_pattern else locator.name
             found = page.get_by_role(locator.role, name=name, exact=locator.name is not None)
         elif locator.label is not None:
             found = page.get_by_label(locator.label, exact=True)
         elif locator.text is not None:
             found = page.get_by_text(locator.text, exact=True)
         elif locator.text_pattern is not None:
-            found = page.get_by_text(re.compile(locator.text_pattern))
+            found = page.get_by_text(pattern(locator.text_pattern))
         else:
             found = page.locator(locator.css)
         return found.filter(visible=True)
@@ -229,10 +234,17 @@ class PlaywrightPage:
         return await self.resolve(locator).all_inner_texts()
 
     async def settle(self) -> None:
-        try:
-            await self.page.wait_for_load_state("networkidle", timeout=SETTLE_TIMEOUT_MS)
-        except PlaywrightTimeout:
-            pass  # a page that keeps polling never goes idle; the re-read decides
+        """Wait until no request has been in flight for a moment (a save's API call has been
+        answered). load-state "networkidle" cannot do this: once reached it never waits again."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SETTLE_SECONDS
+        quiet_since = loop.time()
+        while loop.time() < deadline:  # a page that keeps polling never goes quiet; the re-read decides
+            if self.in_flight:
+                quiet_since = loop.time()
+            elif loop.time() - quiet_since >= QUIET_SECONDS:
+                return
+            await asyncio.sleep(0.05)
 
     async def screenshot(self, path: Path, around: Locator | None = None) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from optout.driver import Driver, NavigationError, Page
 from optout.results import Result, State, StepReport
-from optout.schema import Control, Flow, Locator, Setting, Step
+from optout.schema import Control, Flow, Locator, Setting, Step, pattern
 
 POLL_SECONDS = 0.25
 SIGN_IN_SECONDS = 30
@@ -139,6 +139,9 @@ class PlatformRun:
             result = self.result(setting, item, outcome.state, outcome.detail)
         except NavigationError as exc:
             result = self.result(setting, item, State.ERROR, str(exc))
+        except Exception as exc:  # one broken page must not take the other settings down with it
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            result = self.result(setting, item, State.ERROR, f"Unexpected {type(exc).__name__}: {first_line}")
         if result.evidence is None:
             result.evidence = await self.evidence(setting, item, "final", None)
         self.engine.progress(f"{label}: {result.state.value}")
@@ -292,7 +295,7 @@ class PlatformRun:
 
     def at(self, path_patterns: list[str]) -> bool:
         path = urlsplit(self.page.url).path
-        return any(re.search(pattern, path) for pattern in path_patterns)
+        return any(pattern(p).search(path) for p in path_patterns)
 
     def security_check(self) -> Outcome:
         return Outcome(State.NEEDS_HUMAN, f"{self.flow.name} is showing a security check. It is yours to complete: "
@@ -441,7 +444,7 @@ async def sign_in_by_person(driver: Driver, flow: Flow, account: Account, progre
         while loop.time() < deadline:
             path = urlsplit(page.url).path
             waiting = login.signed_out_urls + login.checkpoint_urls
-            if not any(re.search(pattern, path) for pattern in waiting):
+            if not any(pattern(p).search(path) for p in waiting):
                 account.save_session(await page.session_state())
                 return True
             await page.wait(1)

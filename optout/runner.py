@@ -95,4 +95,4 @@ class Runner:
 
 def evidence_dir() -> Path:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    return private_dir("evidence") / stamp
+    return private_dir("evidence", stamp)

@@ -27,12 +27,20 @@ class Strict(BaseModel):
 
 
 def _valid_regex(value: str | None) -> str | None:
+    """Patterns run in Python (URLs) and in the browser (JavaScript), always ignoring case, so
+    they must not carry Python-only inline flags."""
     if value is not None:
+        if re.search(r"\(\?[aiLmsux]+[):]", value):
+            raise ValueError("inline flags such as (?i) are not supported; patterns always ignore case")
         try:
             re.compile(value)
         except re.error as exc:
             raise ValueError(f"not a valid regular expression: {exc}") from None
     return value
+
+
+def pattern(value: str) -> re.Pattern:
+    return re.compile(value, re.IGNORECASE)
 
 
 Regex = Annotated[str, BeforeValidator(_valid_regex)]

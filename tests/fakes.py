@@ -3,14 +3,13 @@ same matching rules as the Playwright adapter (role+name, label, text, region wo
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pyotp
 
-from optout.schema import Locator
+from optout.schema import Locator, pattern
 
 LOGIN_URL = "https://www.example.com/login"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -34,14 +33,14 @@ class El:
             if loc.name is not None:
                 return self.name == loc.name
             if loc.name_pattern is not None:
-                return bool(self.name and re.search(loc.name_pattern, self.name))
+                return bool(self.name and pattern(loc.name_pattern).search(self.name))
             return loc.within is None or loc.within in self.region
         if loc.label is not None:
             return self.label == loc.label
         if loc.text is not None:
             return self.text == loc.text
         if loc.text_pattern is not None:
-            return bool(self.text and re.search(loc.text_pattern, self.text))
+            return bool(self.text and pattern(loc.text_pattern).search(self.text))
         return False
 
 

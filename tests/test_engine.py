@@ -22,7 +22,7 @@ FLOW = {
         "url": "https://www.example.com/login", "signed_out_urls": ["^/login"], "checkpoint_urls": ["^/checkpoint/"],
         "username": {"label": "Email"}, "password": {"label": "Password"},
         "submit": {"role": "button", "name": "Sign in"},
-        "failure": [{"text_pattern": "(?i)wrong email or password"}],
+        "failure": [{"text_pattern": "wrong email or password"}],
         "one_time_code": {"field": {"label": "Code"}, "submit": {"role": "button", "name": "Submit"}},
     },
     "settings": [{

@@ -1,0 +1,242 @@
+"""Each platform's login, and the key that encrypts saved browser sessions.
+
+A login is looked up in a fixed order, as twine does: environment variables, then the OS
+keyring, then a prompt, and a prompt only when someone is at the terminal. This is the only
+module that imports keyring: every keyring failure ends here as a CredentialsError, a None or
+a False, never as a backend's own exception.
+
+Keyring layout (service "optout"): one item per platform, named after the platform, holding
+the JSON document {"username", "password", "totp_secret"}; and the session key, named
+"session-key". Keyrings cannot list their items, so OPTOUT_HOME/accounts.json keeps a
+non-secret index of platform -> username.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from dataclasses import KW_ONLY, dataclass, field
+
+import keyring
+from cryptography.fernet import Fernet
+from keyring.backend import KeyringBackend
+from keyring.backends import chainer, fail, null
+from keyring.errors import NoKeyringError, PasswordDeleteError
+
+from optout.home import optout_home, private_dir, write_private
+
+SERVICE = "optout"
+SESSION_KEY_ENTRY = "session-key"
+ACCOUNTS_INDEX = "accounts.json"
+
+
+class CredentialsError(Exception):
+    """The keyring could not do what was asked; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """A platform login. `source` says where the password came from: env, keyring or prompt."""
+
+    platform: str
+    username: str
+    password: str = field(repr=False)
+    _: KW_ONLY
+    totp_secret: str | None = field(default=None, repr=False)
+    source: str
+
+
+def env_var_name(platform: str, field_name: str) -> str:
+    """The variable that overrides one field, e.g. ("meta-ai", "password") -> OPTOUT_META_AI_PASSWORD."""
+    return f"OPTOUT_{platform.upper().replace('-', '_')}_{field_name.upper()}"
+
+
+def lookup(platform: str) -> Credentials | None:
+    """The login from environment variables, completed from the keyring; never prompts.
+
+    Each variable set wins over the keyring's field. Keyring fields fill in the rest only when
+    the keyring item is for the same username, so two accounts' fields are never mixed. No
+    keyring, or a locked one, counts as an empty one; a damaged item raises CredentialsError.
+    """
+    _check_platform(platform)
+    from_env = {name: _env_value(platform, name) for name in ("username", "password", "totp_secret")}
+    stored = {} if all(from_env.values()) else (_read_login(platform) or {})
+    if from_env["username"] and stored.get("username") != from_env["username"]:
+        stored = {}
+    username = from_env["username"] or stored.get("username")
+    password = from_env["password"] or stored.get("password")
+    if not (username and password):
+        return None
+    return Credentials(
+        platform,
+        username,
+        password,
+        totp_secret=from_env["totp_secret"] or stored.get("totp_secret"),
+        source="env" if from_env["password"] else "keyring",
+    )
+
+
+def is_interactive() -> bool:
+    """Whether someone can answer a prompt: not in CI, not opted out, and stdin is a terminal."""
+    if os.environ.get("CI") or "OPTOUT_NON_INTERACTIVE" in os.environ:
+        return False
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def prompt(platform: str, username: str | None = None) -> Credentials | None:
+    """Ask at the terminal (password and TOTP secret hidden); None when nobody can answer."""
+    _check_platform(platform)
+    if not is_interactive():
+        return None
+    try:
+        username = username or input(f"{platform} username: ").strip()
+        if not username:
+            return None
+        password = getpass.getpass(f"{platform} password for {username}: ")
+        if not password:
+            return None
+        totp_secret = getpass.getpass("TOTP secret for two-step login (Enter if none): ").strip()
+    except EOFError:
+        return None
+    return Credentials(platform, username, password, totp_secret=totp_secret or None, source="prompt")
+
+
+def store(platform: str, username: str, password: str, totp_secret: str | None = None) -> None:
+    """Keep the login in the keyring (one item) and note the platform in the index."""
+    _check_platform(platform)
+    login = {"username": username, "password": password, "totp_secret": totp_secret}
+    try:
+        _backend_or_raise().set_password(SERVICE, platform, json.dumps(login))
+    except Exception as error:  # backends raise their own types (secretstorage, dbus, win32...)
+        raise CredentialsError(
+            f"Could not save the login for {platform} in the system keyring ({_describe(error)}). "
+            f"Unlock the keyring and try again, or set {env_var_name(platform, 'username')} "
+            f"and {env_var_name(platform, 'password')} instead."
+        ) from None
+    _write_index({**stored_platforms(), platform: username})
+
+
+def remove(platform: str) -> bool:
+    """Forget the platform's login; True if there was something to forget."""
+    _check_platform(platform)
+    try:
+        _backend_or_raise().delete_password(SERVICE, platform)
+        removed_from_keyring = True
+    except PasswordDeleteError:
+        removed_from_keyring = False
+    except Exception as error:
+        raise CredentialsError(
+            f"Could not remove the login for {platform} from the system keyring "
+            f"({_describe(error)}). Unlock the keyring and try again."
+        ) from None
+    index = stored_platforms()
+    listed = index.pop(platform, None) is not None
+    if listed:
+        _write_index(index)
+    return removed_from_keyring or listed
+
+
+def stored_platforms() -> dict[str, str]:
+    """platform -> username for every login stored with `store`, from the index."""
+    try:
+        index = json.loads((optout_home() / ACCOUNTS_INDEX).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        # The index only lists what the keyring holds; a damaged one is rebuilt by the next store.
+        return {}
+    return index if isinstance(index, dict) else {}
+
+
+def keyring_available() -> bool:
+    """Whether a real keyring answers; probing never prints and never raises."""
+    backend = _usable_backend()
+    if backend is None:
+        return False
+    try:
+        backend.get_password(SERVICE, SESSION_KEY_ENTRY)
+    except Exception:
+        return False
+    return True
+
+
+def session_key(create: bool = True) -> bytes | None:
+    """The Fernet key for saved sessions, made on first use; None when no keyring holds one."""
+    backend = _usable_backend()
+    if backend is None:
+        return None
+    try:
+        key = backend.get_password(SERVICE, SESSION_KEY_ENTRY)
+        if key is None and create:
+            key = Fernet.generate_key().decode("ascii")
+            backend.set_password(SERVICE, SESSION_KEY_ENTRY, key)
+    except Exception:
+        return None
+    return key.encode("ascii") if key else None
+
+
+def _check_platform(platform: str) -> None:
+    if not platform or platform == SESSION_KEY_ENTRY:
+        raise ValueError(f"Not a platform name: {platform!r}")
+
+
+def _env_value(platform: str, field_name: str) -> str | None:
+    # An empty variable counts as unset: CI systems expand missing secrets to "".
+    return os.environ.get(env_var_name(platform, field_name)) or None
+
+
+def _read_login(platform: str) -> dict | None:
+    """The keyring's item for the platform; None when absent or when no keyring answers."""
+    backend = _usable_backend()
+    if backend is None:
+        return None
+    try:
+        document = backend.get_password(SERVICE, platform)
+    except Exception:
+        return None
+    if document is None:
+        return None
+    try:
+        login = json.loads(document)
+    except ValueError:
+        login = None
+    if not isinstance(login, dict):
+        raise CredentialsError(
+            f"The keyring item for {platform} is damaged. "
+            f"Store the login again with `optout credentials set {platform}`."
+        )
+    return login
+
+
+def _usable_backend() -> KeyringBackend | None:
+    """The active backend if it can really hold secrets.
+
+    The fail backend raises on every call, and the null backend and an empty chainer silently
+    drop what they are given, which would lose a login without a word.
+    """
+    try:
+        backend = keyring.get_keyring()
+    except Exception:  # a bad PYTHON_KEYRING_BACKEND or keyringrc fails while loading
+        return None
+    if isinstance(backend, (fail.Keyring, null.Keyring)):
+        return None
+    if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
+        return None
+    return backend
+
+
+def _backend_or_raise() -> KeyringBackend:
+    backend = _usable_backend()
+    if backend is None:
+        raise NoKeyringError()
+    return backend
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, NoKeyringError):
+        return "no system keyring is available"
+    return str(error) or type(error).__name__
+
+
+def _write_index(index: dict[str, str]) -> None:
+    write_private(private_dir() / ACCOUNTS_INDEX, json.dumps(index, indent=2, sort_keys=True).encode())

@@ -1,0 +1,166 @@
+"""Saved browser sessions (Playwright storage_state), encrypted at rest.
+
+A session's cookies log the browser in as the person, so they are as secret as the password:
+each is Fernet-encrypted with a key that lives in the OS keyring (see optout.credentials) and
+written 0600 to OPTOUT_HOME/sessions/<platform>.session. Without a keyring nothing is saved:
+plain text is never an option.
+
+For CI, where no keyring persists, a session can be exported as a text blob encrypted with a
+key derived from a passphrase (scrypt, random salt), and imported there.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import re
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+from optout import credentials
+from optout.home import PRIVATE_DIR_MODE, optout_home, private_dir, write_private
+
+SESSION_SUFFIX = ".session"
+BLOB_PREFIX = "optout-session-v1:"
+SALT_BYTES = 16
+# scrypt cost: 2**15 x 8 x 128 bytes = 32 MiB and about 0.1 s per guess.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
+# The platform becomes a file name: letters, digits, '-', '_' and '.', never a path.
+PLATFORM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+class SessionError(Exception):
+    """A session cannot be saved, read or imported; the message is meant for the user."""
+
+
+class SessionStore:
+    """The encrypted sessions under `home` (default: OPTOUT_HOME, read at each call)."""
+
+    def __init__(self, home: Path | None = None) -> None:
+        self._home = home
+
+    @property
+    def directory(self) -> Path:
+        return (self._home or optout_home()) / "sessions"
+
+    def save(self, platform: str, state: dict) -> Path:
+        file_name = self._file_name(platform)
+        key = credentials.session_key()
+        if key is None:
+            raise SessionError(
+                "No keyring is available to hold the session key, so the session is not saved. "
+                f"Unlock or set up the system keyring, then run `optout login {platform}` again."
+            )
+        path = self._make_directory() / file_name
+        write_private(path, Fernet(key).encrypt(json.dumps(state).encode()))
+        return path
+
+    def load(self, platform: str) -> dict | None:
+        """The saved session, or None if there is none."""
+        try:
+            token = (self.directory / self._file_name(platform)).read_bytes()
+        except FileNotFoundError:
+            return None
+        key = credentials.session_key(create=False)
+        if key is None and not credentials.keyring_available():
+            raise SessionError(
+                f"No keyring is available to hold the session key, so the saved session for "
+                f"{platform} cannot be read. Unlock or set up the system keyring and try again."
+            )
+        if key is None:  # the keyring answers, but the key this file was saved with is gone
+            raise _cannot_decrypt(platform)
+        try:
+            return _decrypt_state(Fernet(key), token)
+        except (InvalidToken, ValueError):
+            raise _cannot_decrypt(platform) from None
+
+    def delete(self, platform: str) -> bool:
+        path = self.directory / self._file_name(platform)
+        existed = path.exists()
+        path.unlink(missing_ok=True)
+        return existed
+
+    def exists(self, platform: str) -> bool:
+        return (self.directory / self._file_name(platform)).is_file()
+
+    def saved_platforms(self) -> list[str]:
+        if not self.directory.is_dir():
+            return []
+        return sorted(path.stem for path in self.directory.glob(f"*{SESSION_SUFFIX}"))
+
+    def export_blob(self, platform: str, passphrase: str) -> str:
+        """The saved session as text that only the passphrase opens, e.g. for a CI secret."""
+        if not passphrase:
+            raise SessionError("Choose a passphrase to protect the exported session.")
+        state = self.load(platform)
+        if state is None:
+            raise SessionError(
+                f"There is no saved session for {platform} to export. "
+                f"Run `optout login {platform}` first."
+            )
+        salt = os.urandom(SALT_BYTES)
+        token = _passphrase_fernet(passphrase, salt).encrypt(json.dumps(state).encode())
+        payload = salt + base64.urlsafe_b64decode(token)
+        return BLOB_PREFIX + base64.urlsafe_b64encode(payload).decode("ascii")
+
+    @staticmethod
+    def import_blob(blob: str, passphrase: str) -> dict:
+        """The session inside an exported blob."""
+        blob = blob.strip()
+        if not blob.startswith(BLOB_PREFIX):
+            raise SessionError(
+                f"This is not an exported optout session (it should start with {BLOB_PREFIX})."
+            )
+        try:
+            payload = base64.urlsafe_b64decode(blob.removeprefix(BLOB_PREFIX).encode("ascii"))
+        except (binascii.Error, ValueError):
+            payload = b""
+        if len(payload) <= SALT_BYTES:
+            raise SessionError("The exported session is damaged (it is incomplete or was altered).")
+        salt, token = payload[:SALT_BYTES], base64.urlsafe_b64encode(payload[SALT_BYTES:])
+        try:
+            return _decrypt_state(_passphrase_fernet(passphrase, salt), token)
+        except (InvalidToken, ValueError):
+            raise SessionError(
+                "The exported session cannot be decrypted: the passphrase is wrong "
+                "or the export was altered."
+            ) from None
+
+    def _make_directory(self) -> Path:
+        if self._home is None:
+            return private_dir("sessions")
+        # An explicit home is not OPTOUT_HOME, so private_dir cannot make it; same modes.
+        for path in (self._home, self.directory):
+            path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+            os.chmod(path, PRIVATE_DIR_MODE)
+        return self.directory
+
+    @staticmethod
+    def _file_name(platform: str) -> str:
+        if not PLATFORM_NAME.fullmatch(platform):
+            raise ValueError(f"Not a platform name: {platform!r}")
+        return platform + SESSION_SUFFIX
+
+
+def _passphrase_fernet(passphrase: str, salt: bytes) -> Fernet:
+    kdf = Scrypt(salt=salt, length=32, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
+    return Fernet(base64.urlsafe_b64encode(kdf.derive(passphrase.encode())))
+
+
+def _decrypt_state(fernet: Fernet, token: bytes) -> dict:
+    """The decrypted JSON object; ValueError if the plaintext is not one."""
+    state = json.loads(fernet.decrypt(token))
+    if not isinstance(state, dict):
+        raise ValueError("a session is a JSON object")
+    return state
+
+
+def _cannot_decrypt(platform: str) -> SessionError:
+    return SessionError(
+        f"The saved session for {platform} cannot be decrypted (it was saved with another "
+        f"key or has been altered). Run `optout login {platform}` again."
+    )
