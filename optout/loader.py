@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from optout.schema import Flow
+from optout.schema import Flow, PlacedProblems
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -69,14 +69,27 @@ def load_flow(path: Path) -> LoadedFlow:
     try:
         flow = Flow.model_validate(data)
     except ValidationError as exc:
-        raise FlowFileError([_problem(path, root, error) for error in exc.errors()]) from None
+        raise FlowFileError([p for error in exc.errors() for p in _problems(path, root, error)]) from None
     return LoadedFlow(flow, path, hashlib.sha256(raw).hexdigest())
 
 
 def load_flows(directory: Path | None = None) -> dict[str, LoadedFlow]:
     """Every *.yaml flow in the directory, by platform id."""
-    loaded = [load_flow(p) for p in sorted((directory or flows_dir()).glob("*.yaml"))]
-    return {item.flow.platform: item for item in loaded}
+    flows: dict[str, LoadedFlow] = {}
+    for path in sorted((directory or flows_dir()).glob("*.yaml")):
+        loaded = load_flow(path)
+        earlier = flows.setdefault(loaded.flow.platform, loaded)
+        if earlier is not loaded:
+            raise FlowFileError([Problem(path, None, "platform",
+                                         f"{loaded.flow.platform!r} is already defined in {earlier.path}")])
+    return flows
+
+
+def _problems(path: Path, root: yaml.Node | None, error: dict) -> list[Problem]:
+    placed = error.get("ctx", {}).get("error")
+    if isinstance(placed, PlacedProblems):
+        return [Problem(path, _line_of(root, loc), _field_name(loc), message) for loc, message in placed.problems]
+    return [_problem(path, root, error)]
 
 
 def _problem(path: Path, root: yaml.Node | None, error: dict) -> Problem:
@@ -97,28 +110,35 @@ def _field_name(loc: tuple) -> str:
 
 
 def _line_of(node: yaml.Node | None, loc: tuple) -> int | None:
-    """The 1-based line of the deepest YAML node on the error's path."""
+    """The 1-based line of the deepest YAML node on the error's path (a key's line for values)."""
     line = node.start_mark.line + 1 if node else None
     for part in loc:
-        child = _child(node, part)
-        if child is None:
+        found = _child(node, part)
+        if found is None:
             break
-        node, line = child, child.start_mark.line + 1
+        marker, node = found
+        line = marker.start_mark.line + 1
     return line
 
 
-def _child(node: yaml.Node | None, part: object) -> yaml.Node | None:
+def _child(node: yaml.Node | None, part: object) -> tuple[yaml.Node, yaml.Node] | None:
+    """(the node to point at, the node to descend into) for one step of an error's path."""
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if key.value == part:
-                # A missing or wrong value is reported at its key's line.
-                return key if isinstance(value, yaml.ScalarNode) and value.value == "" else value
+                return key, value
     if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-        return node.value[part]
+        return node.value[part], node.value[part]
     return None
 
 
-def _duplicate_keys(path: Path, node: yaml.Node | None) -> list[Problem]:
+def _duplicate_keys(path: Path, node: yaml.Node | None, seen_nodes: set[int] | None = None) -> list[Problem]:
+    """Repeated keys, which YAML loaders silently resolve to the last one. Aliased nodes are
+    visited once, so recursive or exponential aliases cannot hang or crash the loader."""
+    seen_nodes = set() if seen_nodes is None else seen_nodes
+    if id(node) in seen_nodes:
+        return []
+    seen_nodes.add(id(node))
     problems: list[Problem] = []
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -126,8 +146,8 @@ def _duplicate_keys(path: Path, node: yaml.Node | None) -> list[Problem]:
             if key.value in seen:
                 problems.append(Problem(path, key.start_mark.line + 1, str(key.value), "key appears twice"))
             seen.add(key.value)
-            problems += _duplicate_keys(path, value)
+            problems += _duplicate_keys(path, value, seen_nodes)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            problems += _duplicate_keys(path, item)
+            problems += _duplicate_keys(path, item, seen_nodes)
     return problems

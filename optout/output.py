@@ -24,7 +24,7 @@ STATE_STYLES = {
 }
 
 stdout = Console(highlight=False, soft_wrap=False)
-stderr = Console(stderr=True, highlight=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)  # one problem, one line
 
 
 def progress(message: str) -> None:
@@ -72,4 +72,4 @@ def show_rows(columns: list[str], rows: list[list[str]]) -> None:
 
 
 def say(message: str) -> None:
-    stdout.print(message)
+    stdout.print(message, markup=False)

@@ -22,6 +22,17 @@ Role = Literal[
 ]
 
 
+DOMAIN_RE = re.compile(r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+class PlacedProblems(ValueError):
+    """Whole-flow problems that still know where in the file they are (the loader reads them)."""
+
+    def __init__(self, problems: list[tuple[tuple, str]]):
+        self.problems = problems
+        super().__init__("; ".join(message for _, message in problems))
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -252,28 +263,39 @@ class Flow(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Flow:
-        ids = [setting.id for setting in self.settings]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"setting ids repeat: {', '.join(duplicates)}")
-        if self.login is None and any(s.control for s in self.settings):
-            raise ValueError("settings with controls need a login section")
-        for where, url in self.navigable_urls():
-            problem = url_problem(url, self.domains)
-            if problem:
-                raise ValueError(f"{where}: {problem}")
+        problems = self.placement_problems()
+        if problems:
+            raise PlacedProblems(problems)
         return self
 
-    def navigable_urls(self) -> list[tuple[str, str]]:
-        urls = [("login.url", self.login.url)] if self.login else []
-        for setting in self.settings:
-            where = f"settings[{setting.id}]"
+    def placement_problems(self) -> list[tuple[tuple, str]]:
+        """Problems that need the whole flow to see, each with the location it belongs to."""
+        problems = [(("domains", i), f"{d!r} is not a host name such as www.example.com")
+                    for i, d in enumerate(self.domains) if not DOMAIN_RE.match(d)]
+        seen: set[str] = set()
+        for i, setting in enumerate(self.settings):
+            if setting.id in seen:
+                problems.append((("settings", i, "id"), f"setting id {setting.id!r} is used twice"))
+            seen.add(setting.id)
+            if self.login is None and setting.control is not None:
+                problems.append((("settings", i, "control"), "a setting with a control needs a login section"))
+        for loc, url in self.navigable_urls():
+            problem = url_problem(url, self.domains)
+            if problem:
+                problems.append((loc, problem))
+        return problems
+
+    def navigable_urls(self) -> list[tuple[tuple, str]]:
+        """Every URL the flow may open, with its location in the file."""
+        urls: list[tuple[tuple, str]] = [(("login", "url"), self.login.url)] if self.login else []
+        for i, setting in enumerate(self.settings):
             if setting.url:
-                urls.append((f"{where}.url", setting.url))
+                urls.append((("settings", i, "url"), setting.url))
             if setting.for_each:
-                urls.append((f"{where}.for_each.url", setting.for_each.url))
-            steps = setting.steps + (setting.control.after_change if setting.control else [])
-            urls += [(f"{where}.steps", step.goto) for step in steps if step.goto]
+                urls.append((("settings", i, "for_each", "url"), setting.for_each.url))
+            after_change = setting.control.after_change if setting.control else []
+            for where, steps in ((("steps",), setting.steps), (("control", "after_change"), after_change)):
+                urls += [(("settings", i, *where, j, "goto"), step.goto) for j, step in enumerate(steps) if step.goto]
         return urls
 
     def setting(self, setting_id: str) -> Setting | None:
@@ -290,7 +312,11 @@ def url_problem(url: str, domains: list[str]) -> str | None:
     parts = urlsplit(url.replace(ITEM_PLACEHOLDER, "item"))
     if parts.scheme != "https":
         return f"{url} is not an https URL"
-    if parts.username or parts.password or parts.port:
+    try:
+        has_port = parts.port is not None
+    except ValueError:  # a port that is not a number in range
+        has_port = True
+    if parts.username or parts.password or has_port:
         return f"{url} carries credentials or a port"
     if not host_allowed(parts.hostname or "", domains):
         return f"{url} is outside the platform's domains ({', '.join(domains)})"

@@ -1,0 +1,28 @@
+"""Replica sites: offline stand-ins for platforms' pages, served over HTTPS for browser tests.
+
+    server = start_replica("linkedin", variant="decoy")
+    ... launch Chromium with --host-resolver-rules=server.host_resolver_rules ...
+    server.stop()
+
+Each platform is a module with a site class (see server.Site); register it in SITES and HOSTS.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from optout.replica import linkedin
+from optout.replica.server import ReplicaServer, Site
+
+SITES: dict[str, Callable[..., Site]] = {"linkedin": linkedin.LinkedInReplica}
+HOSTS: dict[str, list[str]] = {"linkedin": list(linkedin.HOSTS)}
+
+
+def start_replica(name: str, variant: str = "default") -> ReplicaServer:
+    """Serve the named replica on 127.0.0.1 (a free port) in the background; call .stop() after."""
+    if name not in SITES:
+        raise ValueError(f"unknown replica {name!r}; choose one of: {', '.join(SITES)}")
+    return ReplicaServer(SITES[name](variant=variant)).start()
+
+
+__all__ = ["HOSTS", "SITES", "ReplicaServer", "start_replica"]
