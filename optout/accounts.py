@@ -3,9 +3,11 @@ and the encrypted saved session."""
 
 from __future__ import annotations
 
+import json
 from typing import Callable
 
 from optout import credentials
+from optout.home import private_dir, write_private
 from optout.sessions import SessionError, SessionStore
 
 
@@ -31,6 +33,25 @@ class StoredAccount:
 
     def save_session(self, state: dict) -> None:
         self.store.save(self.platform, state)
+
+
+    def submission(self, setting_id: str) -> dict | None:
+        return read_submissions().get(self.platform, {}).get(setting_id)
+
+    def record_submission(self, setting_id: str, record: dict) -> None:
+        submissions = read_submissions()
+        submissions.setdefault(self.platform, {})[setting_id] = record
+        write_private(submissions_file(), json.dumps(submissions, indent=2).encode())
+
+
+def submissions_file():
+    return private_dir() / "submissions.json"
+
+
+def read_submissions() -> dict:
+    """Forms sent (objections), by platform and setting: their state cannot be read back."""
+    path = submissions_file()
+    return json.loads(path.read_text()) if path.exists() else {}
 
 
 def known_accounts(store: SessionStore) -> set[str]:

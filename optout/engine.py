@@ -11,7 +11,7 @@ from typing import Callable, Protocol
 from urllib.parse import urlsplit
 
 from optout.driver import Driver, NavigationError, Page
-from optout.results import Result, State, StepReport
+from optout.results import Result, State, StepReport, utc_now
 from optout.schema import Control, Flow, Locator, Setting, Step, pattern
 
 POLL_SECONDS = 0.25
@@ -32,6 +32,11 @@ class Account(Protocol):
     def load_session(self) -> dict | None: ...
 
     def save_session(self, state: dict) -> None: ...
+
+    def submission(self, setting_id: str) -> dict | None:
+        """The recorded submission of a form setting (forms cannot be read back)."""
+
+    def record_submission(self, setting_id: str, record: dict) -> None: ...
 
 
 @dataclass
@@ -86,21 +91,35 @@ class Engine:
         return [result for results in per_platform for result in results]
 
     async def run_platform(self, job: Job) -> list[Result]:
-        advice_only = [advice_result(job.flow, s) for s in job.settings if s.control is None]
-        runnable = [s for s in job.settings if s.control is not None]
-        if not runnable:  # nothing to look at: no browser for this platform
-            return advice_only
-        page = await self.driver.open_page(job.flow.platform, job.flow.domains, job.account.load_session())
-        try:
-            run = PlatformRun(self, job, page)
-            results = [r for setting in runnable for r in await run.run_setting(setting)]
-        finally:
-            await self.driver.close_page(page)
-        return advice_only + results
+        known = {s.id: known_without_browser(job, s) for s in job.settings}
+        runnable = [s for s in job.settings if known[s.id] is None]
+        results = {s.id: [known[s.id]] for s in job.settings if known[s.id] is not None}
+        if runnable:  # otherwise there is nothing to look at, and no browser starts
+            page = await self.driver.open_page(job.flow.platform, job.flow.domains, job.account.load_session())
+            try:
+                run = PlatformRun(self, job, page)
+                for setting in runnable:
+                    results[setting.id] = await run.run_setting(setting)
+            finally:
+                await self.driver.close_page(page)
+        return [result for setting in job.settings for result in results[setting.id]]
 
 
-def advice_result(flow: Flow, setting: Setting) -> Result:
-    return Result(flow.platform, setting.id, setting.title, State.NOT_OFFERED, setting.advice or "")
+def known_without_browser(job: Job, setting: Setting) -> Result | None:
+    """Settings whose state needs no page: a platform without an opt-out (advice), and a form
+    already sent (forms cannot be read back, and one is never sent twice)."""
+    flow = job.flow
+    if setting.control is None:
+        return Result(flow.platform, setting.id, setting.title, State.NOT_OFFERED, setting.advice or "")
+    record = job.account.submission(setting.id) if setting.control.kind == "form" else None
+    if record is None:
+        return None
+    if record.get("confirmed"):
+        return Result(flow.platform, setting.id, setting.title, State.OPTED_OUT,
+                      f"Submitted on {record['at']}; {flow.name} confirmed it.")
+    return Result(flow.platform, setting.id, setting.title, State.NEEDS_HUMAN,
+                  f"The form was sent on {record['at']} but no confirmation appeared. Check your email "
+                  f"from {flow.name}; optout will not send it again.")
 
 
 class PlatformRun:
@@ -150,6 +169,8 @@ class PlatformRun:
     async def check_or_apply(self, setting: Setting, item: str | None) -> Result:
         control = setting.control
         assert control is not None
+        if control.kind == "form":
+            return await self.submit_form(setting)
         locator = await self.reach_control(setting, item)
         opted_out = await self.read(control, locator)
         if opted_out:
@@ -187,7 +208,9 @@ class PlatformRun:
             await self.step(step, item, setting.timeout_seconds)
         control = setting.control
         assert control is not None
-        found = await self.find(with_item(control.find, item), setting.timeout_seconds,
+        # A menu's action button can vanish once opted out; what shows instead is the state.
+        target = control.find + (control.opted_out_when or [])
+        found = await self.find(with_item(target, item), setting.timeout_seconds,
                                 not_offered=with_item(setting.not_offered, item))
         if found is None:
             raise Outcome(State.NOT_OFFERED, f"{self.flow.name} says this setting is not offered to this account.")
@@ -199,10 +222,8 @@ class PlatformRun:
             return await self.page.is_checked(locator) == control.opted_out
         if control.kind in ("choice", "select"):
             return await self.page.selected_option(locator) == control.opted_out
-        if control.kind == "menu":
-            assert control.opted_out_when is not None
-            return any([await self.page.count(loc) == 1 for loc in control.opted_out_when])
-        raise Outcome(State.ERROR, f"This version of optout cannot run {control.kind} controls yet.")
+        assert control.kind == "menu" and control.opted_out_when is not None
+        return locator in control.opted_out_when
 
     async def change(self, control: Control, locator: Locator, item: str | None) -> None:
         self.engine.progress(f"{self.flow.platform}: changing {locator.describe()} to {describe_value(control)}")
@@ -217,6 +238,37 @@ class PlatformRun:
         for step in control.after_change:
             await self.step(step, item, 10)
         self.steps.append(StepReport(f"set {locator.describe()} to {describe_value(control)}", "ok"))
+
+    async def submit_form(self, setting: Setting) -> Result:
+        """Send a form (an objection) not sent before; see known_without_browser for the rest."""
+        control = setting.control
+        assert control is not None and control.confirmation is not None
+        submit = await self.reach_control(setting, None)
+        if not self.engine.options.apply or self.engine.options.dry_run:
+            dry = " (dry run: would submit it)" if self.engine.options.apply else ""
+            return self.result(setting, None, State.OPTED_IN, f"No objection has been submitted from optout yet{dry}.",
+                               evidence=await self.evidence(setting, None, "final", submit))
+        secrets = self.account.credentials() if any("{username}" in f.value for f in control.fields) else None
+        username = secrets.username if secrets else ""
+        for form_field in control.fields:
+            found = await self.find(form_field.find, setting.timeout_seconds)
+            assert found is not None
+            await self.page.fill(found.locator, form_field.value.replace("{username}", username))
+        await self.evidence(setting, None, "before", submit)
+        await self.page.click(submit)
+        await self.page.settle()
+        sent_at = utc_now()
+        self.account.record_submission(setting.id, {"at": sent_at, "confirmed": False})
+        try:
+            confirmation = await self.find(control.confirmation, setting.timeout_seconds)
+        except Outcome:
+            return self.result(setting, None, State.NEEDS_HUMAN, f"The form was sent but {self.flow.name} showed no "
+                               "confirmation. Check your email before sending it again; optout will not resend it.")
+        assert confirmation is not None
+        self.account.record_submission(setting.id, {"at": sent_at, "confirmed": True})
+        evidence = await self.evidence(setting, None, "final", confirmation.locator)
+        return self.result(setting, None, State.OPTED_OUT, f"Submitted; {self.flow.name} showed its confirmation.",
+                           changed=True, evidence=evidence)
 
     async def find(self, target: list[Locator], timeout: float, not_offered: list[Locator] = ()) -> Found | None:
         """The first locator with exactly one match, waiting for late pages; None when the page

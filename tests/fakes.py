@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import json
+
 import pyotp
 
 from optout.schema import Locator, pattern
@@ -23,8 +25,10 @@ class El:
     text: str | None = None
     region: str = ""  # the wording of the section the element sits in
     setting: str | None = None  # a switch bound to server-side state
-    action: str | None = None  # what a click does: "sign-in", "submit-code", "goto:<url>"
+    action: str | None = None  # a click: "sign-in", "submit-code", "goto:<url>", "set:<key>=<json>", "ui:<key>=<json>"
     appears_after: int = 0  # polls before it renders (late pages)
+    shown_when: tuple[str, object] | None = None  # rendered only while ui state <key> has <value>
+    options: list[str] = field(default_factory=list)  # a dropdown or radio group bound to `setting`
 
     def matches(self, loc: Locator) -> bool:
         if loc.role is not None:
@@ -98,7 +102,8 @@ class FakePage:
         return await self.goto(self.url)
 
     def _visible(self) -> list[El]:
-        return [el for el in self.elements if el.appears_after <= self.ticks]
+        return [el for el in self.elements if el.appears_after <= self.ticks
+                and (el.shown_when is None or self.ui_state.get(el.shown_when[0]) == el.shown_when[1])]
 
     def _one(self, loc: Locator) -> El:
         found = [el for el in self._visible() if el.matches(loc)]
@@ -112,10 +117,12 @@ class FakePage:
         return self.ui_state[self._one(loc).setting]
 
     async def selected_option(self, loc: Locator) -> str | None:
-        raise NotImplementedError
+        return self.ui_state[self._one(loc).setting]
 
     async def choose(self, loc: Locator, option: str) -> None:
-        raise NotImplementedError
+        el = self._one(loc)
+        assert option in el.options
+        self._set(el.setting, option, save=True)
 
     async def texts(self, loc: Locator) -> list[str]:
         return [el.text or el.name or "" for el in self._visible() if el.matches(loc)]
@@ -124,9 +131,7 @@ class FakePage:
         el = self._one(loc)
         self.clicks.append(loc.describe())
         if el.setting:
-            self.ui_state[el.setting] = not self.ui_state[el.setting]
-            if not self.site.save_fails:
-                self.site.settings[el.setting] = self.ui_state[el.setting]
+            self._set(el.setting, not self.ui_state[el.setting], save=True)
         elif el.action == "sign-in":
             self._sign_in()
         elif el.action == "submit-code":
@@ -135,6 +140,14 @@ class FakePage:
                 self._signed_in()
         elif el.action and el.action.startswith("goto:"):
             await self.goto(el.action.removeprefix("goto:"))
+        elif el.action and el.action.startswith(("set:", "ui:")):
+            key, _, value = el.action.split(":", 1)[1].partition("=")
+            self._set(key, json.loads(value), save=el.action.startswith("set:"))
+
+    def _set(self, key: str, value: object, *, save: bool) -> None:
+        self.ui_state[key] = value
+        if save and not self.site.save_fails:
+            self.site.settings[key] = value
 
     def _sign_in(self) -> None:
         self.site.sign_in_attempts += 1
@@ -193,6 +206,7 @@ class MemoryAccount:
         self.secrets = secrets
         self.session = session
         self.saved: list[dict] = []
+        self.submissions: dict[str, dict] = {}
 
     def credentials(self) -> Secrets | None:
         return self.secrets
@@ -203,3 +217,9 @@ class MemoryAccount:
     def save_session(self, state: dict) -> None:
         self.saved.append(state)
         self.session = state
+
+    def submission(self, setting_id: str) -> dict | None:
+        return self.submissions.get(setting_id)
+
+    def record_submission(self, setting_id: str, record: dict) -> None:
+        self.submissions[setting_id] = record

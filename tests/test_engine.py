@@ -227,3 +227,116 @@ def test_an_invalid_totp_secret_is_reported_not_a_crash():
     result, _ = run(site, account=MemoryAccount(Secrets("person@example.com", "s3cret-pass", "SHORT")))
     assert result.state is State.LOGIN_REQUIRED
     assert result.detail.startswith("The stored TOTP secret for Example is not a valid base32 secret")
+
+
+def flow_with_control(control: dict, **setting) -> Flow:
+    return make_flow(settings=[{**FLOW["settings"][0], "control": control, **setting}])
+
+
+def test_select_is_set_to_the_opted_out_option():
+    dropdown = El(role="combobox", label="Allow training", setting="ai", options=["Enabled", "Disabled"])
+    site = site_with(dropdown, settings={"ai": "Enabled"})
+    flow = flow_with_control({"kind": "select", "opted_out": "Disabled", "find": {"label": "Allow training"}})
+    result, _ = run(site, apply=True, flow=flow)
+    assert (result.state, result.changed, site.settings["ai"]) == (State.OPTED_OUT, True, "Disabled")
+
+
+def test_choice_already_on_the_opted_out_option_is_left_alone():
+    group = El(role="radiogroup", name="Third-party AI", setting="ai", options=["Prioritize maximum reach",
+                                                                            "Minimize third-party training"])
+    site = site_with(group, settings={"ai": "Minimize third-party training"})
+    flow = flow_with_control({"kind": "choice", "opted_out": "Minimize third-party training",
+                              "find": {"role": "radiogroup", "name": "Third-party AI"}})
+    result, _ = run(site, apply=True, flow=flow)
+    assert (result.state, result.changed) == (State.OPTED_OUT, False)
+
+
+MENU = {"kind": "menu", "opted_out": "Turn off", "find": {"role": "button", "name": "Turn off"},
+        "opted_out_when": {"role": "button", "name": "Turn on"}}
+
+
+def menu_page() -> list[El]:
+    return [El(role="button", name="Turn off", action="ui:menu=true", shown_when=("ai", True)),
+            El(role="menuitem", name="Turn off", action="set:ai=false", shown_when=("menu", True)),
+            El(role="menuitem", name="Turn off and delete activity", action="set:ai=false", shown_when=("menu", True)),
+            El(role="button", name="Turn on", shown_when=("ai", False))]
+
+
+def test_menu_item_is_chosen_and_verified():
+    site = site_with(*menu_page())
+    result, driver = run(site, apply=True, flow=flow_with_control(MENU))
+    assert (result.state, result.changed, site.settings["ai"]) == (State.OPTED_OUT, True, False)
+    assert 'menuitem "Turn off"' in driver.pages[0].clicks
+
+
+def test_menu_already_off_is_read_from_what_shows_instead_of_the_button():
+    site = site_with(*menu_page(), settings={"ai": False})
+    result, _ = run(site, flow=flow_with_control(MENU))
+    assert result.state is State.OPTED_OUT
+
+
+FORM = {"kind": "form", "find": {"role": "button", "name": "Send"},
+        "fields": [{"find": {"label": "Email"}, "value": "{username}"}],
+        "confirmation": {"text_pattern": "we'll honor your objection"}}
+
+
+def form_page(confirms: bool = True) -> list[El]:
+    thanks = [El(text="Thanks, we'll honor your objection.", shown_when=("sent", True))] if confirms else []
+    return [El(role="textbox", label="Email"), El(role="button", name="Send", action="set:sent=true"), *thanks]
+
+
+def test_form_is_submitted_once_and_recorded():
+    site = site_with(*form_page(), settings={"sent": False})
+    account = MemoryAccount(SECRETS)
+    result, driver = run(site, apply=True, flow=flow_with_control(FORM), account=account)
+    assert (result.state, result.changed) == (State.OPTED_OUT, True)
+    assert driver.pages[0].fields["Email"] == "person@example.com"
+    assert account.submissions["ai"]["confirmed"] is True
+    again, driver = run(site, apply=True, flow=flow_with_control(FORM), account=account)
+    assert (again.state, again.changed) == (State.OPTED_OUT, False)
+    assert driver.pages == []  # a recorded submission needs no browser at all
+
+
+def test_form_without_confirmation_is_never_resent():
+    site = site_with(*form_page(confirms=False), settings={"sent": False})
+    account = MemoryAccount(SECRETS)
+    first, _ = run(site, apply=True, flow=flow_with_control(FORM, timeout_seconds=0.5), account=account)
+    assert first.state is State.NEEDS_HUMAN
+    second, driver = run(site, apply=True, flow=flow_with_control(FORM), account=account)
+    assert second.state is State.NEEDS_HUMAN and driver.pages == []
+    assert second.detail.endswith("optout will not send it again.")
+
+
+def test_check_does_not_submit_a_form():
+    site = site_with(*form_page(), settings={"sent": False})
+    result, _ = run(site, flow=flow_with_control(FORM))
+    assert result.state is State.OPTED_IN
+    assert site.settings["sent"] is False
+
+
+def test_per_item_setting_reports_one_result_per_item():
+    site = FakeSite(settings={"blog-a": False, "blog-b": True}, pages={
+        "/sites": [El(role="link", name="blog-a", text="blog-a"), El(role="link", name="blog-b", text="blog-b")],
+        "/settings/blog-a": [El(role="checkbox", name="Prevent third-party sharing for blog-a", setting="blog-a")],
+        "/settings/blog-b": [El(role="checkbox", name="Prevent third-party sharing for blog-b", setting="blog-b")],
+    })
+    flow = make_flow(settings=[{
+        "id": "sharing", "title": "Prevent third-party sharing", "url": "https://www.example.com/settings/{item}",
+        "for_each": {"url": "https://www.example.com/sites", "items": {"role": "link", "name_pattern": "."}},
+        "control": {"kind": "checkbox", "opted_out": True,
+                    "find": {"role": "checkbox", "name": "Prevent third-party sharing for {item}"}}}])
+    driver = FakeDriver(site)
+    results = asyncio.run(Engine(driver, RunOptions(apply=True)).run([Job(flow, flow.settings, MemoryAccount(SECRETS))]))
+    assert [(r.item, r.state, r.changed) for r in results] == [
+        ("blog-a", State.OPTED_OUT, True), ("blog-b", State.OPTED_OUT, False)]
+    assert site.settings == {"blog-a": True, "blog-b": True}
+
+
+def test_platforms_run_concurrently_each_in_its_own_page():
+    site = site_with(SWITCH)
+    flows = [make_flow(platform=name, name=name.title()) for name in ("one", "two", "three")]
+    driver = FakeDriver(site)
+    engine = Engine(driver, RunOptions(concurrency=2))
+    results = asyncio.run(engine.run([Job(flow, flow.settings, MemoryAccount(SECRETS)) for flow in flows]))
+    assert [r.platform for r in results] == ["one", "two", "three"]
+    assert len(driver.pages) == 3
