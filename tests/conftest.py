@@ -1,5 +1,5 @@
-"""Fixtures that build on each other: one replica server for the session, reset per test, and
-the optout CLI run as a subprocess against it with its own OPTOUT_HOME and the real keyring."""
+"""Fixtures that build on each other: the replica servers for the session, reset per test, and
+the optout CLI run as a subprocess against them with its own OPTOUT_HOME and the real keyring."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from optout.replica import HOSTS, start_replica
+from optout.replica import HOSTS, SITES, start_replica
 from optout.replica.linkedin import DEMO_PASSWORD, DEMO_USERNAME
 from tests.keyring_env import real_keyring_problem
 
@@ -36,8 +36,8 @@ class Replica:
         with urllib.request.urlopen(request, context=context, timeout=10) as response:
             return json.loads(response.read() or b"{}")
 
-    def reset(self, variant: str = "default", **settings: bool) -> None:
-        self.admin("reset", {"variant": variant, "settings": settings})
+    def reset(self, variant: str = "default", settings: dict | None = None) -> None:
+        self.admin("reset", {"variant": variant, "settings": settings or {}})
 
     def state(self) -> dict:
         return self.admin("state")
@@ -47,17 +47,26 @@ class Replica:
 
 
 @pytest.fixture(scope="session")
-def replica_server():
-    server = start_replica("linkedin")
-    yield server
-    server.stop()
+def replica_servers():
+    """Every registered replica, started once for the whole session."""
+    servers = {name: start_replica(name) for name in SITES}
+    yield servers
+    for server in servers.values():
+        server.stop()
 
 
 @pytest.fixture
-def linkedin(replica_server) -> Replica:
-    replica = Replica(replica_server)
-    replica.reset()
-    return replica
+def replicas(replica_servers) -> dict[str, Replica]:
+    """The replicas, each reset to its default variant and fresh accounts for this test."""
+    sites = {name: Replica(server) for name, server in replica_servers.items()}
+    for site in sites.values():
+        site.reset()
+    return sites
+
+
+@pytest.fixture
+def linkedin(replicas) -> Replica:
+    return replicas["linkedin"]
 
 
 @dataclass
@@ -80,10 +89,20 @@ class Cli:
         completed = self(*args, "--json", **kwargs)
         return completed.returncode, json.loads(completed.stdout)
 
-    def store_demo_credentials(self, **env) -> None:
-        stored = self("credentials", "set", "linkedin", "--username", DEMO_USERNAME, "--password-stdin",
-                      input=DEMO_PASSWORD + "\n", env=env)
+    def store_credentials(self, platform: str, username: str, password: str) -> None:
+        stored = self("credentials", "set", platform, "--username", username, "--password-stdin",
+                      input=password + "\n")
         assert stored.returncode == 0, stored.stderr
+
+    def store_demo_credentials(self) -> None:
+        self.store_credentials("linkedin", DEMO_USERNAME, DEMO_PASSWORD)
+
+    def seed_session(self, platform: str, storage_state: dict) -> None:
+        """Save a session as `optout login` would, for flows that only sign in that way."""
+        code = ("import json, sys; from optout.sessions import SessionStore; "
+                "SessionStore().save(sys.argv[1], json.loads(sys.argv[2]))")
+        subprocess.run([sys.executable, "-c", code, platform, json.dumps(storage_state)],
+                       env=self.env, check=True, timeout=CLI_TIMEOUT)
 
 
 @pytest.fixture
@@ -94,8 +113,9 @@ def keyring_required():
 
 
 @pytest.fixture
-def cli(linkedin, tmp_path, keyring_required) -> Cli:
-    routes = ",".join(f"{host}=127.0.0.1:{linkedin.port}" for host in HOSTS["linkedin"])
+def cli(replicas, tmp_path, keyring_required) -> Cli:
+    """`optout` with its own OPTOUT_HOME, every replica mapped, and no terminal to prompt on."""
+    routes = ",".join(f"{host}=127.0.0.1:{site.port}" for name, site in replicas.items() for host in HOSTS[name])
     keep = {k: v for k, v in os.environ.items() if not k.startswith("OPTOUT_") and k != "CI"}
     env = {**keep, "OPTOUT_HOME": str(tmp_path / "home"), "OPTOUT_ORIGIN_MAP": routes, "COLUMNS": "200"}
     return Cli(env, tmp_path / "home")
