@@ -186,3 +186,10 @@ def test_no_secret_in_any_file_or_output(cli, linkedin):
     for text in cli.printed:
         for secret in secrets:
             assert secret not in text
+
+
+def test_saved_session_alone_is_enough(cli, linkedin):
+    cli.seed_session("linkedin", linkedin.admin("session"))
+    code, document = cli.json("check")  # no credentials anywhere: the saved session is the account
+    assert (code, [r["state"] for r in document["results"]]) == (1, ["opted_in", "opted_in"])
+    assert linkedin.state()["sign_in_attempts"] == 0

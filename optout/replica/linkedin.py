@@ -25,6 +25,7 @@ from optout.replica.server import (
     html_response,
     json_response,
     redirect,
+    storage_state,
     totp_matches,
 )
 
@@ -421,10 +422,19 @@ class LinkedInReplica:
             return redirect(f"/checkpoint/challenge/{challenge_id}")
         return self._start_session(username, _safe_next_path(next_path))
 
-    def _start_session(self, username: str, next_path: str) -> Response:
+    def mint_session(self) -> dict[str, Any]:
+        with self._lock:
+            li_at, csrf_token = self._new_session(DEMO_USERNAME)
+        return storage_state(MAIN_HOST, {"li_at": li_at, "JSESSIONID": f'"{csrf_token}"'}, http_only=["li_at"])
+
+    def _new_session(self, username: str) -> tuple[str, str]:
         li_at = secrets.token_urlsafe(32)
         csrf_token = f"ajax:{secrets.randbelow(10**19):019d}"
         self.sessions[li_at] = Session(username, csrf_token)
+        return li_at, csrf_token
+
+    def _start_session(self, username: str, next_path: str) -> Response:
+        li_at, csrf_token = self._new_session(username)
         return (
             redirect(next_path)
             .set_cookie("li_at", li_at)

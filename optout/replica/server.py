@@ -148,6 +148,16 @@ class Site(Protocol):
     def set_variant(self, variant: str) -> None: ...
     def set_settings(self, settings: dict[str, bool]) -> None: ...
     def expire_sessions(self) -> None: ...
+    def mint_session(self) -> dict[str, Any]:
+        """Sign the demo account in as a person would in `optout login`, and return the session
+        as a Playwright storage state ({"cookies": [...], "origins": []}) to seed a test with."""
+
+
+def storage_state(host: str, cookies: dict[str, str], *, http_only: Sequence[str] = ()) -> dict[str, Any]:
+    """A Playwright storage state holding these cookies for host (secure, path /)."""
+    return {"cookies": [{"name": name, "value": value, "domain": host, "path": "/", "expires": -1,
+                         "httpOnly": name in http_only, "secure": True, "sameSite": "Lax"}
+                        for name, value in cookies.items()], "origins": []}
 
 
 def _admin(site: Site, request: Request) -> Response:
@@ -166,6 +176,8 @@ def _admin(site: Site, request: Request) -> Response:
             site.set_settings(body)
         elif action == ("POST", "expire-sessions"):
             site.expire_sessions()
+        elif action == ("POST", "session"):
+            return json_response(site.mint_session())
         elif action != ("GET", "state"):
             return json_response({"error": f"no admin action {action[0]} {action[1]}"}, 404)
     except ValueError as error:
