@@ -151,7 +151,7 @@ class PlaywrightPage:
         self.domains = domains
         self.in_flight: set = set()  # requests started and not yet answered, for settle()
         page.on("request", lambda request: self.in_flight.add(request))
-        page.on("requestfinished", lambda request: self.in_flight.discard(request))
+        page.on("response", lambda response: self.in_flight.discard(response.request))  # answered
         page.on("requestfailed", lambda request: self.in_flight.discard(request))
 
     @property
