@@ -465,10 +465,15 @@ class PlatformRun:
         return str(path)
 
     def opted_out_detail(self, control: Control) -> str:
-        return f"Opted out: the control shows {describe_value(control)}."
+        if isinstance(control.opted_out, bool):
+            return f"Opted out: the {control.kind} is {describe_value(control)}."
+        return f"Opted out: {describe_value(control)} is chosen."
 
     def opted_in_detail(self, control: Control) -> str:
-        return f"Opted in: the control is not {describe_value(control)}."
+        if isinstance(control.opted_out, bool):
+            actual = "off" if control.opted_out else "on"
+            return f"Opted in: the {control.kind} is {actual} ({describe_value(control)} means opted out)."
+        return f"Opted in: {describe_value(control)} is not chosen."
 
 
 def describe_value(control: Control) -> str:

@@ -59,7 +59,7 @@ def test_check_reads_without_changing():
     site = site_with(SWITCH)
     result, driver = run(site)
     assert (result.state, result.changed) == (State.OPTED_IN, False)
-    assert result.detail == "Opted in: the control is not off."
+    assert result.detail == "Opted in: the switch is on (off means opted out)."
     assert site.settings == {"ai": True}
     assert driver.pages[0].clicks == ['button "Sign in"']
 
