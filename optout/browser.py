@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import AsyncIterator
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator as PwLocator
@@ -24,7 +24,8 @@ from playwright.async_api import Page as PwPage
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from playwright.async_api import async_playwright
 
-from optout.driver import BrowserUnavailable, NavigationError
+from optout.diagnostics import scrub_text, scrub_trace, secret_forms, stored_values
+from optout.driver import BrowserUnavailable, NavigationError, NavigationRefused
 from optout.originmap import Mapping, resolver_rules
 from optout.schema import Locator, host_allowed, pattern
 
@@ -58,6 +59,7 @@ class LaunchOptions:
     headless: bool = True
     origin_map: list[Mapping] = field(default_factory=list)
     locale: str = "en-US"
+    trace: bool = False  # record a Playwright trace per context, for Page.diagnose
 
 
 def find_browser() -> str | None:
@@ -127,7 +129,10 @@ class PlaywrightDriver:
         page = await context.new_page()
         page.set_default_timeout(NAVIGATION_TIMEOUT_MS)
         await context.route("**/*", _refuse_foreign_navigation(page, domains))
-        return PlaywrightPage(page, domains)
+        if self.options.trace:
+            # DOM snapshots only: screencast frames would show a one-time code as it is typed.
+            await context.tracing.start(snapshots=True, screenshots=False)
+        return PlaywrightPage(page, domains, tracing=self.options.trace, session=session)
 
     async def close_page(self, page: PlaywrightPage) -> None:
         await page.page.context.close()
@@ -146,9 +151,11 @@ def _refuse_foreign_navigation(page: PwPage, domains: list[str]):
 
 
 class PlaywrightPage:
-    def __init__(self, page: PwPage, domains: list[str]):
+    def __init__(self, page: PwPage, domains: list[str], *, tracing: bool = False, session: dict | None = None):
         self.page = page
         self.domains = domains
+        self.tracing = tracing
+        self.session_values = stored_values(session)  # cookies the context started with, to scrub
         self.in_flight: set = set()  # requests started and not yet answered, for settle()
         page.on("request", lambda request: self.in_flight.add(request))
         page.on("response", lambda response: self.in_flight.discard(response.request))  # answered
@@ -161,7 +168,12 @@ class PlaywrightPage:
     async def goto(self, url: str) -> int:
         host = urlsplit(url).hostname or ""
         if not host_allowed(host, self.domains):
-            raise NavigationError(f"Refused to open {url}: it is outside {', '.join(self.domains)}.")
+            raise NavigationRefused(f"Refused to open {url}: it is outside {', '.join(self.domains)}.")
+        if "#" in url and urldefrag(url).url == urldefrag(self.page.url).url:
+            # Chromium only moves to the #fragment of the page already shown; a re-read must come
+            # from the server, so set the fragment and load the page again.
+            await self.page.goto(url, wait_until="load")
+            return await self.reload()
         return await self._navigate(url, self.page.goto(url, wait_until="load"))
 
     async def reload(self) -> int:
@@ -180,10 +192,10 @@ class PlaywrightPage:
     def resolve(self, locator: Locator) -> PwLocator:
         page = self.page
         if locator.within is not None:
-            return self._in_region(locator.role, locator.within)
+            return self._in_region(locator.role, locator.within, locator.checked)
         if locator.role is not None:
             name = pattern(locator.name_pattern) if locator.name_pattern else locator.name
-            found = page.get_by_role(locator.role, name=name, exact=locator.name is not None)
+            found = page.get_by_role(locator.role, name=name, exact=locator.name is not None, checked=locator.checked)
         elif locator.label is not None:
             found = page.get_by_label(locator.label, exact=True)
         elif locator.text is not None:
@@ -194,12 +206,12 @@ class PlaywrightPage:
             found = page.locator(locator.css)
         return found.filter(visible=True)
 
-    def _in_region(self, role: str, wording: str) -> PwLocator:
+    def _in_region(self, role: str, wording: str, checked: bool | None) -> PwLocator:
         """Controls of `role` in the nearest ancestor of the wording that holds any such control:
         a neighbouring section's control is never in that region, two in it are ambiguous."""
         has_role = f"@role='{role}'" + (f" or {IMPLICIT_ROLES[role]}" if role in IMPLICIT_ROLES else "")
         region = self.page.get_by_text(wording).locator(f"xpath=ancestor::*[.//*[{has_role}]][1]")
-        return region.get_by_role(role).filter(visible=True)
+        return region.get_by_role(role, checked=checked).filter(visible=True)
 
     async def count(self, locator: Locator) -> int:
         return await self.resolve(locator).count()
@@ -213,8 +225,12 @@ class PlaywrightPage:
                 if (el.tagName === 'SELECT') return el.selectedOptions[0]?.label?.trim() ?? null;
                 const on = el.querySelector('input[type=radio]:checked, [role=radio][aria-checked=true]');
                 if (!on) return null;
-                const label = on.labels?.[0]?.innerText ?? on.getAttribute('aria-label') ?? on.innerText;
-                return label.trim();
+                // Its accessible name, in ARIA's order, as choose() finds options by: a custom radio's
+                // own text often holds its description too.
+                const labelledBy = (on.getAttribute('aria-labelledby') ?? '').split(/\s+/)
+                    .map(id => document.getElementById(id)?.textContent ?? '').join(' ');
+                const label = labelledBy.trim() || on.getAttribute('aria-label') || on.labels?.[0]?.innerText || on.innerText;
+                return label.replace(/\s+/g, ' ').trim();
             }""")
 
     async def click(self, locator: Locator) -> None:
@@ -261,6 +277,18 @@ class PlaywrightPage:
 
     async def session_state(self) -> dict:
         return await self.page.context.storage_state()
+
+    async def diagnose(self, directory: Path, secrets: list[str]) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        secrets = [*secrets, *self.session_values, *stored_values(await self.session_state())]
+        await self.screenshot(directory / "screenshot.png")
+        snapshot = await self.page.locator("body").aria_snapshot()
+        (directory / "aria-snapshot.yaml").write_text(scrub_text(snapshot, secret_forms(secrets)), encoding="utf-8")
+        if self.tracing:  # one trace chunk per diagnosis: what happened since the previous one
+            trace = directory / "trace.zip"
+            await self.page.context.tracing.stop_chunk(path=str(trace))
+            await self.page.context.tracing.start_chunk()
+            scrub_trace(trace, secrets)
 
     async def wait(self, seconds: float) -> None:
         await asyncio.sleep(seconds)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import sys
@@ -18,8 +19,12 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode=N
                   help="Find the AI-training switches platforms bury, turn them off, and prove they stay off.")
 flows_app = typer.Typer(no_args_is_help=True, help="Validate and list flow files.")
 credentials_app = typer.Typer(no_args_is_help=True, help="Keep sign-in details in the OS keyring.")
+session_app = typer.Typer(no_args_is_help=True, help="Carry a saved session to CI, encrypted with a passphrase.")
 app.add_typer(flows_app, name="flows")
 app.add_typer(credentials_app, name="credentials")
+app.add_typer(session_app, name="session")
+schedule_app = typer.Typer(no_args_is_help=True, help="Re-check on a schedule, with the OS's own scheduler.")
+app.add_typer(schedule_app, name="schedule")
 
 TargetsArg = typer.Argument(None, help="A platform (linkedin) or one setting (linkedin/generative-ai). "
                                        "None: every platform with credentials or a saved session.")
@@ -28,6 +33,12 @@ OriginMapOpt = typer.Option(None, "--origin-map", metavar="HOST=ADDR:PORT",
 JsonOpt = typer.Option(False, "--json", help="Print exactly one JSON document on stdout.")
 HeadedOpt = typer.Option(False, "--headed", help="Show the browser window.")
 NonInteractiveOpt = typer.Option(False, "--non-interactive", help="Never prompt or wait for a person.")
+ReportOpt = typer.Option(None, "--report", metavar="FORMAT:PATH",
+                         help="Also write the results to PATH as junit, markdown or json; repeatable. "
+                              "With GITHUB_STEP_SUMMARY set, the Markdown table is appended to it.")
+DiagnosticsOpt = typer.Option(None, "--diagnostics", metavar="DIR",
+                              help="For each setting that could not be determined, save a screenshot, a "
+                                   "Playwright trace and the accessibility snapshot (secrets scrubbed) in DIR.")
 
 
 def handled(command):
@@ -52,25 +63,42 @@ def handled(command):
     return wrapper
 
 
-def make_runner(origin_map: list[str] | None, headed: bool, non_interactive: bool):
+def make_runner(origin_map: list[str] | None, headed: bool, non_interactive: bool, diagnostics: Path | None = None):
+    from optout import alerts
+    from optout.credentials import is_interactive
     from optout.originmap import parse_origin_map
     from optout.runner import Runner
 
     if non_interactive:
         os.environ["OPTOUT_NON_INTERACTIVE"] = "1"
+    if headed and not is_interactive():  # nobody is there to look at a window
+        output.warn("--headed is ignored: this session is not interactive, so the browser stays hidden.")
+        headed = False
     mappings = parse_origin_map(origin_map)
     if mappings:
         routes = ", ".join(str(m) for m in mappings)
         output.warn(f"ORIGIN MAP ACTIVE: {routes}. Pages come from there, not the real sites, "
                     "and certificate errors are ignored.")
-    return Runner(mappings, headless=not headed, progress=output.progress, warn=output.warn)
+    trigger = "ci" if os.environ.get("CI") else "manual"
+    return Runner(mappings, headless=not headed, progress=output.progress, warn=output.warn,
+                  diagnostics_dir=diagnostics, trigger=trigger,
+                  alert=functools.partial(alerts.send, trigger=trigger, log=output.warn, desktop=False))
 
 
-def finish(results, as_json: bool, title: str | None = None) -> None:
+def report_specs(reports: list[str] | None) -> list:
+    """Parsed before the run, so a mistyped --report fails at once rather than after it."""
+    from optout.reports import parse_spec
+
+    return [parse_spec(text) for text in reports or []]
+
+
+def finish(results, as_json: bool, title: str | None = None, reports: list = (), command: str = "optout") -> None:
+    from optout import reports as report_files
     from optout.results import exit_code_for
 
+    report_files.write(results, list(reports), command)
     if as_json:
-        output.emit_json({"results": [r.to_json() for r in results]})
+        output.emit_json(report_files.results_document(results))
     else:
         output.show_results(results, title)
     raise typer.Exit(int(exit_code_for(results)))
@@ -79,10 +107,12 @@ def finish(results, as_json: bool, title: str | None = None) -> None:
 @app.command()
 @handled
 def check(targets: Optional[List[str]] = TargetsArg, origin_map: Optional[List[str]] = OriginMapOpt,
-          headed: bool = HeadedOpt, as_json: bool = JsonOpt, non_interactive: bool = NonInteractiveOpt) -> None:
+          headed: bool = HeadedOpt, as_json: bool = JsonOpt, non_interactive: bool = NonInteractiveOpt,
+          report: Optional[List[str]] = ReportOpt, diagnostics: Optional[Path] = DiagnosticsOpt) -> None:
     """Read each setting without changing anything."""
-    runner = make_runner(origin_map, headed, non_interactive)
-    finish(runner.run(runner.load(targets or []), apply=False), as_json)
+    specs = report_specs(report)
+    runner = make_runner(origin_map, headed, non_interactive, diagnostics)
+    finish(runner.run(runner.load(targets or []), apply=False), as_json, reports=specs, command="optout check")
 
 
 @app.command()
@@ -90,10 +120,13 @@ def check(targets: Optional[List[str]] = TargetsArg, origin_map: Optional[List[s
 def apply(targets: Optional[List[str]] = TargetsArg, dry_run: bool = typer.Option(False, "--dry-run",
           help="Read and say what would change, without changing it."),
           origin_map: Optional[List[str]] = OriginMapOpt, headed: bool = HeadedOpt, as_json: bool = JsonOpt,
-          non_interactive: bool = NonInteractiveOpt) -> None:
+          non_interactive: bool = NonInteractiveOpt, report: Optional[List[str]] = ReportOpt,
+          diagnostics: Optional[Path] = DiagnosticsOpt) -> None:
     """Turn off every setting that is opted in, then reload and verify it stayed off."""
-    runner = make_runner(origin_map, headed, non_interactive)
-    finish(runner.run(runner.load(targets or []), apply=True, dry_run=dry_run), as_json)
+    specs = report_specs(report)
+    runner = make_runner(origin_map, headed, non_interactive, diagnostics)
+    finish(runner.run(runner.load(targets or []), apply=True, dry_run=dry_run), as_json, reports=specs,
+           command="optout apply")
 
 
 @app.command()
@@ -193,17 +226,9 @@ def credentials_set(platform: str = typer.Argument(...), username: str = typer.O
                     totp: bool = typer.Option(False, "--totp", help="Also ask for a TOTP secret (hidden).")) -> None:
     """Store a username and password (and optional TOTP secret) in the OS keyring."""
     from optout import credentials
-    from optout.errors import UsageError
 
     known_platform(platform)
-    if password_stdin:
-        password = sys.stdin.read().removesuffix("\n")
-    elif credentials.is_interactive():
-        password = typer.prompt("Password", hide_input=True)
-    else:
-        raise UsageError("No terminal to ask for the password: use --password-stdin.")
-    if not password:
-        raise UsageError("The password is empty; nothing was stored.")
+    password = read_secret(password_stdin, "password", "--password-stdin", not_done="stored")
     totp_secret = typer.prompt("TOTP secret", hide_input=True) if totp else None
     credentials.store(platform, username, password, totp_secret)
     output.say(f"Stored credentials for {platform} ({username}) in the keyring.")
@@ -239,6 +264,223 @@ def credentials_remove(platform: str = typer.Argument(...)) -> None:
     removed = [what for what, gone in (("credentials", credentials.remove(platform)),
                                        ("saved session", SessionStore().delete(platform))) if gone]
     output.say(f"Removed {' and '.join(removed)} for {platform}." if removed else f"Nothing stored for {platform}.")
+
+
+@session_app.command("export")
+@handled
+def session_export(platform: str = typer.Argument(..., help="The platform whose saved session to export."),
+                   passphrase_stdin: bool = typer.Option(False, "--passphrase-stdin",
+                                                         help="Read the passphrase from stdin.")) -> None:
+    """Print the saved session encrypted with a passphrase, for OPTOUT_<PLATFORM>_SESSION in CI."""
+    from optout.sessions import SessionStore
+
+    known_platform(platform)
+    passphrase = read_secret(passphrase_stdin, "passphrase", "--passphrase-stdin", not_done="exported",
+                             confirm=True)
+    sys.stdout.write(SessionStore().export_blob(platform, passphrase) + "\n")
+
+
+def read_secret(from_stdin: bool, what: str, flag: str, *, not_done: str, confirm: bool = False) -> str:
+    """A secret from stdin or a hidden prompt (on stderr), never from the command line where `ps` shows it."""
+    from optout.credentials import is_interactive
+    from optout.errors import UsageError
+
+    if from_stdin:
+        secret = sys.stdin.read().removesuffix("\n")
+    elif is_interactive():
+        secret = typer.prompt(what.capitalize(), hide_input=True, confirmation_prompt=confirm, err=True)
+    else:
+        raise UsageError(f"No terminal to ask for the {what}: use {flag}.")
+    if not secret:
+        raise UsageError(f"The {what} is empty; nothing was {not_done}.")
+    return secret
+
+
+@app.command()
+@handled
+def scheduled(fix: bool = typer.Option(False, "--fix", help="Turn off what is found on, then verify."),
+              jitter: float = typer.Option(0, "--jitter", metavar="SECONDS",
+                                           help="First wait a random time of up to SECONDS."),
+              home: Optional[Path] = typer.Option(None, "--home", help="Use this OPTOUT_HOME."),
+              origin_map: Optional[List[str]] = OriginMapOpt) -> None:
+    """What a schedule runs: every platform with an account, never asking, alerting on drift."""
+    from optout.scheduled import run_scheduled
+
+    if home is not None:
+        os.environ["OPTOUT_HOME"] = str(home)
+    runner = make_runner(origin_map, headed=False, non_interactive=True)
+    results, code = run_scheduled(runner, fix=fix, jitter=jitter)
+    output.show_results(results)
+    raise typer.Exit(int(code))
+
+
+@app.command()
+@handled
+def status(as_json: bool = JsonOpt) -> None:
+    """The last known state of every setting, when it was last verified, since when it is opted out."""
+    from optout import history
+
+    summary = history.statuses(history.rows())
+    if as_json:
+        output.emit_json({"settings": [s.to_json() for s in summary]})
+    elif not summary:
+        output.say("No checks recorded yet: run `optout check`.")
+    else:
+        shown = history.readable_time
+        output.show_rows(["setting", "state", "last verified", "opted out since", "detail"], [
+            [s.latest.target, s.latest.state.value, shown(s.verified.checked_at if s.verified else None),
+             shown(s.opted_out_since), s.latest.detail] for s in summary])
+
+
+@app.command("history")
+@handled
+def history_command(platform: Optional[str] = typer.Argument(None, help="Only this platform."),
+                    since: Optional[str] = typer.Option(None, "--since", metavar="DATE",
+                                                        help="From this date or time on (local time)."),
+                    as_json: bool = JsonOpt) -> None:
+    """Every recorded check and apply, oldest first; runs that did not finish are shown too."""
+    from optout import history
+    from optout.errors import UsageError
+
+    try:
+        since_utc = history.parse_since(since) if since else None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    found = history.rows(platform=platform, since=since_utc)
+    if platform and not found:
+        known_platform(platform)
+    runs = [run for run in history.runs(since=since_utc)
+            if not run.finished or any(row.run_id == run.id for row in found)]
+    if as_json:
+        output.emit_json({"runs": [{**dataclasses.asdict(run), "finished": run.finished,
+                                    "results": [r.to_json() for r in found if r.run_id == run.id]} for run in runs]})
+        return
+    table = []
+    for run in runs:
+        started = [str(run.id), history.readable_time(run.started_at), run.trigger, run.command]
+        if not run.finished:
+            table.append(started + ["", "did not finish", "", ""])
+        table += [started + [r.target, r.state.value, "yes" if r.changed else "", r.detail]
+                  for r in found if r.run_id == run.id]
+    if table:
+        output.show_rows(["run", "started", "trigger", "command", "setting", "state", "changed", "detail"], table)
+    else:
+        output.say("No runs recorded" + (f" since {since}." if since else " yet: run `optout check`."))
+
+
+@app.command()
+@handled
+def report(html: Path = typer.Option(..., "--html", metavar="PATH",
+                                     help="Write one self-contained HTML page (screenshots embedded) to PATH.")) -> None:
+    """Each setting with its timeline and the screenshots that prove it: to keep, or attach to a complaint."""
+    from optout import history, htmlreport
+    from optout.errors import UsageError
+
+    found = history.rows()
+    try:
+        htmlreport.write(html, found)
+    except OSError as exc:
+        raise UsageError(f"Cannot write {html}: {exc.strerror}.") from None
+    output.say(f"Wrote {html}: {len(history.by_target(found))} settings from {len({r.run_id for r in found})} runs.")
+
+
+@schedule_app.command("install")
+@handled
+def schedule_install(every: str = typer.Option(..., "--every", metavar="daily|weekly|Nh",
+                                               help="daily, weekly (Mondays), or Nh: 1h, 2h, 3h, 4h, 6h, 8h, 12h."),
+                     at: str = typer.Option("09:00", "--at", metavar="HH:MM", help="Time of day (local)."),
+                     fix: bool = typer.Option(False, "--fix", help="Scheduled runs also turn off what they find on; "
+                                                                   "without it they only check and alert."),
+                     webhook: Optional[str] = typer.Option(None, "--webhook", metavar="URL",
+                                                           help="Also POST alerts as JSON to URL."),
+                     scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="NAME",
+                                                             help="systemd, cron, launchd or schtasks "
+                                                                  "(default: the one this system has).")) -> None:
+    """Install (or replace) the scheduled re-check."""
+    from optout import alerts, schedule
+    from optout.errors import UsageError
+    from optout.results import utc_now
+
+    try:
+        plan = schedule.Schedule.parse(every, at, fix)
+        if webhook:
+            alerts.check_webhook_url(webhook)
+        chosen = schedule.pick_scheduler(scheduler)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    previous = schedule.load_installed()
+    if previous and previous.scheduler != chosen:
+        schedule.uninstall(previous.scheduler)
+    entries = schedule.install(plan, chosen)
+    schedule.save_installed(schedule.Installed(plan, chosen, entries, utc_now()))
+    if webhook:
+        alerts.save_webhook(webhook)
+    output.say(f"Scheduled with {chosen}: {plan.describe()}.")
+    for entry in entries:
+        output.say(f"  {entry}")
+    warn_if_nothing_to_check()
+
+
+def warn_if_nothing_to_check() -> None:
+    from optout.errors import UsageError
+    from optout.runner import Runner
+
+    try:
+        Runner([]).load([])
+    except UsageError:
+        output.warn("No platform has credentials or a saved session yet, so scheduled runs have nothing to check "
+                    "until you run `optout login PLATFORM` or `optout credentials set PLATFORM`.")
+
+
+@schedule_app.command("status")
+@handled
+def schedule_status(as_json: bool = JsonOpt) -> None:
+    """What is scheduled, how alerts go out, and how the last scheduled run ended."""
+    from optout import alerts, history, schedule
+
+    installed = schedule.load_installed()
+    last = next((run for run in reversed(history.runs()) if run.trigger == "schedule"), None)
+    url = alerts.webhook_url()
+    document = {
+        "installed": installed is not None,
+        "schedule": installed.schedule.describe() if installed else None,
+        "scheduler": installed.scheduler if installed else None,
+        "entries": installed.entries if installed else [],
+        "webhook": alerts.describe_url(url) if url else None,
+        "last_run": dataclasses.asdict(last) if last else None,
+        "scheduler_says": schedule.scheduler_says(installed.scheduler) if installed else None,
+    }
+    if as_json:
+        output.emit_json(document)
+        return
+    if installed is None:
+        output.say("No schedule installed: `optout schedule install --every daily`.")
+    else:
+        output.say(f"Scheduled with {installed.scheduler} since {history.readable_time(installed.installed_at)}: "
+                   f"{document['schedule']}.")
+        output.say(f"Alerts: the log and exit code, desktop notifications, "
+                   f"{'webhook ' + document['webhook'] if url else 'no webhook'}.")
+    if last:
+        ended = f"exit code {last.exit_code}" if last.finished else "did not finish"
+        output.say(f"Last scheduled run: {history.readable_time(last.started_at)}, {ended}.")
+    if document["scheduler_says"]:
+        output.say(document["scheduler_says"])
+
+
+@schedule_app.command("remove")
+@handled
+def schedule_remove() -> None:
+    """Remove the scheduled re-check (and the webhook saved with it)."""
+    from optout import alerts, schedule
+
+    installed = schedule.load_installed()
+    if installed is None:
+        output.say("No schedule installed.")
+        return
+    schedule.uninstall(installed.scheduler)
+    schedule.forget_installed()
+    alerts.save_webhook(None)
+    output.say(f"Removed the {installed.scheduler} schedule ({installed.schedule.describe()}).")
 
 
 def known_platform(platform: str) -> None:

@@ -17,6 +17,10 @@ class NavigationError(Exception):
     """A page could not be loaded: timeout, network failure, or a URL outside the flow's domains."""
 
 
+class NavigationRefused(NavigationError):
+    """The URL is outside the flow's domains: trying again cannot change that."""
+
+
 class Page(Protocol):
     """One platform's tab, in its own browser context (cookies are per platform)."""
 
@@ -55,6 +59,10 @@ class Page(Protocol):
 
     async def session_state(self) -> dict:
         """Cookies and storage, to save the session."""
+
+    async def diagnose(self, directory: Path, secrets: list[str]) -> None:
+        """Save screenshot.png, trace.zip (what happened since the last diagnosis, when tracing is
+        on) and aria-snapshot.yaml in directory, with `secrets` and cookie values scrubbed."""
 
     async def wait(self, seconds: float) -> None: ...
 

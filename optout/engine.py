@@ -10,12 +10,17 @@ from pathlib import Path
 from typing import Callable, Protocol
 from urllib.parse import urlsplit
 
-from optout.driver import Driver, NavigationError, Page
+from optout.driver import Driver, NavigationError, NavigationRefused, Page
 from optout.results import Result, State, StepReport, utc_now
 from optout.schema import Control, Flow, Locator, Setting, Step, pattern
 
 POLL_SECONDS = 0.25
 SIGN_IN_SECONDS = 30
+
+
+class AccountUnusable(Exception):
+    """The account's login cannot be used at all (an exported session that cannot be decrypted):
+    its settings are login_required with this message, and no password is tried instead."""
 
 
 class SignInSecrets(Protocol):
@@ -29,7 +34,8 @@ class Account(Protocol):
 
     def credentials(self) -> SignInSecrets | None: ...
 
-    def load_session(self) -> dict | None: ...
+    def load_session(self) -> dict | None:
+        """The session to start from; raises AccountUnusable when the one configured cannot be used."""
 
     def save_session(self, state: dict) -> None: ...
 
@@ -44,7 +50,9 @@ class RunOptions:
     apply: bool = False
     dry_run: bool = False
     evidence_dir: Path | None = None
+    diagnostics_dir: Path | None = None  # a bundle per undetermined setting, to fix the flow from
     concurrency: int = 3
+    retry_delays: tuple[float, ...] = (1.0, 4.0)  # backoff before each retry of a failed page load
 
 
 @dataclass
@@ -95,14 +103,21 @@ class Engine:
         runnable = [s for s in job.settings if known[s.id] is None]
         results = {s.id: [known[s.id]] for s in job.settings if known[s.id] is not None}
         if runnable:  # otherwise there is nothing to look at, and no browser starts
-            page = await self.driver.open_page(job.flow.platform, job.flow.domains, job.account.load_session())
-            try:
-                run = PlatformRun(self, job, page)
-                for setting in runnable:
-                    results[setting.id] = await run.run_setting(setting)
-            finally:
-                await self.driver.close_page(page)
+            results.update(await self.run_on_page(job, runnable))
         return [result for setting in job.settings for result in results[setting.id]]
+
+    async def run_on_page(self, job: Job, settings: list[Setting]) -> dict[str, list[Result]]:
+        try:
+            session = job.account.load_session()
+        except AccountUnusable as problem:
+            return {s.id: [Result(job.flow.platform, s.id, s.title, State.LOGIN_REQUIRED, str(problem))]
+                    for s in settings}
+        page = await self.driver.open_page(job.flow.platform, job.flow.domains, session)
+        try:
+            run = PlatformRun(self, job, page)
+            return {setting.id: await run.run_setting(setting) for setting in settings}
+        finally:
+            await self.driver.close_page(page)
 
 
 def known_without_browser(job: Job, setting: Setting) -> Result | None:
@@ -163,6 +178,8 @@ class PlatformRun:
             result = self.result(setting, item, State.ERROR, f"Unexpected {type(exc).__name__}: {first_line}")
         if result.evidence is None:
             result.evidence = await self.evidence(setting, item, "final", None)
+        if not result.state.determined and self.engine.options.diagnostics_dir is not None:
+            await self.diagnose(setting, item)
         self.engine.progress(f"{label}: {result.state.value}")
         return result
 
@@ -182,9 +199,11 @@ class PlatformRun:
         if self.engine.options.dry_run:
             evidence = await self.evidence(setting, item, "final", locator)
             return self.result(setting, item, State.OPTED_IN, f"{self.opted_in_detail(control)} (dry run: would change it).", evidence=evidence)
-        await self.evidence(setting, item, "before", locator)
+        before = await self.evidence(setting, item, "before", locator)
         await self.change(control, locator, item)
-        return await self.verify(setting, item)
+        result = await self.verify(setting, item)
+        result.evidence_before = before  # the proof it was on, for the history's report
+        return result
 
     async def verify(self, setting: Setting, item: str | None) -> Result:
         """Open the page afresh and read again: only a re-read counts as done."""
@@ -213,6 +232,9 @@ class PlatformRun:
         found = await self.find(with_item(target, item), setting.timeout_seconds,
                                 not_offered=with_item(setting.not_offered, item))
         if found is None:
+            if setting.not_offered_reason:
+                raise Outcome(State.NOT_OFFERED, f"{self.flow.name} does not offer this setting here: "
+                              f"{setting.not_offered_reason}")
             raise Outcome(State.NOT_OFFERED, f"{self.flow.name} says this setting is not offered to this account.")
         return found.locator
 
@@ -332,18 +354,36 @@ class PlatformRun:
         return (setting.url or "").replace("{item}", item or "")
 
     async def open(self, url: str) -> None:
-        status = await self.page.goto(url)
+        status = await self.load(url)
         if self.at(self.flow.login.checkpoint_urls if self.flow.login else []):
             raise self.security_check()
         if self.at(self.flow.login.signed_out_urls if self.flow.login else []):
             await self.sign_in()
-            status = await self.page.goto(url)
+            status = await self.load(url)
             if self.at(self.flow.login.signed_out_urls):
                 raise Outcome(State.LOGIN_REQUIRED, f"{self.flow.name} still shows its sign-in page after signing in.")
         if status >= 500:
             raise Outcome(State.ERROR, f"{self.flow.name} answered HTTP {status} for {url}; try again later.")
         if status in (404, 410):
             raise Outcome(State.FLOW_OUTDATED, f"{url} no longer exists (HTTP {status}); the setting may have moved.")
+
+    async def load(self, url: str) -> int:
+        """goto, trying again after a network failure, a timeout or a 5xx: sites have bad moments.
+        A refused (off-domain) URL is never retried; the last attempt's failure stands."""
+        for delay in self.engine.options.retry_delays:
+            try:
+                status = await self.page.goto(url)
+            except NavigationRefused:
+                raise
+            except NavigationError as exc:
+                problem = str(exc)
+            else:
+                if status < 500:
+                    return status
+                problem = f"{self.flow.name} answered HTTP {status} for {url}."
+            self.engine.progress(f"{self.flow.platform}: {problem} Trying again in {delay:g}s.")
+            await self.page.wait(delay)
+        return await self.page.goto(url)
 
     def at(self, path_patterns: list[str]) -> bool:
         path = urlsplit(self.page.url).path
@@ -427,6 +467,7 @@ class PlatformRun:
         except ValueError:  # binascii.Error is a ValueError too
             raise Outcome(State.LOGIN_REQUIRED, f"The stored TOTP secret for {self.flow.name} is not a valid "
                           f"base32 secret of at least 112 bits; store it again with `optout credentials set`.") from None
+        self.secrets.append(code)
         await self.page.fill(field_locator, code)
         await self.click_unique(login.one_time_code.submit, SIGN_IN_SECONDS)
 
@@ -455,14 +496,22 @@ class PlatformRun:
         directory = self.engine.options.evidence_dir
         if directory is None:
             return None
-        name = "-".join(part for part in (self.flow.platform, setting.id, item, phase) if part)
-        path = directory / f"{re.sub(r'[^A-Za-z0-9._-]', '_', name)}.png"
+        path = directory / f"{file_name(self.flow.platform, setting.id, item, phase)}.png"
         try:
             await self.page.screenshot(path, around=locator)
         except Exception as exc:  # evidence is best effort; the result stands without it
             self.engine.progress(f"{self.flow.platform}: no screenshot: {exc}")
             return None
         return str(path)
+
+    async def diagnose(self, setting: Setting, item: str | None) -> None:
+        """Leave what a flow author needs to fix the flow from the artifact alone, secrets scrubbed."""
+        directory = self.engine.options.diagnostics_dir
+        assert directory is not None
+        try:
+            await self.page.diagnose(directory / file_name(self.flow.platform, setting.id, item), self.secrets)
+        except Exception as exc:  # diagnostics are best effort; the result stands without them
+            self.engine.progress(f"{self.flow.platform}: no diagnostics: {exc}")
 
     def opted_out_detail(self, control: Control) -> str:
         if isinstance(control.opted_out, bool):
@@ -474,6 +523,10 @@ class PlatformRun:
             actual = "off" if control.opted_out else "on"
             return f"Opted in: the {control.kind} is {actual} ({describe_value(control)} means opted out)."
         return f"Opted in: {describe_value(control)} is not chosen."
+
+
+def file_name(*parts: str | None) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "_", "-".join(part for part in parts if part))
 
 
 def describe_value(control: Control) -> str:

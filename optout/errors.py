@@ -5,8 +5,12 @@ from __future__ import annotations
 from optout.credentials import CredentialsError
 from optout.driver import BrowserUnavailable
 from optout.exitcodes import ExitCode
+from optout.history import HistoryError
 from optout.loader import FlowFileError
+from optout.lock import RunInProgress
 from optout.originmap import OriginMapError
+from optout.reports import ReportError
+from optout.schedule import ScheduleError
 from optout.sessions import SessionError
 
 
@@ -18,9 +22,13 @@ EXPECTED = {
     UsageError: ExitCode.USAGE,
     FlowFileError: ExitCode.USAGE,
     OriginMapError: ExitCode.USAGE,
+    ReportError: ExitCode.USAGE,
+    ScheduleError: ExitCode.USAGE,
     CredentialsError: ExitCode.UNDETERMINED,
     SessionError: ExitCode.UNDETERMINED,
     BrowserUnavailable: ExitCode.UNDETERMINED,
+    RunInProgress: ExitCode.UNDETERMINED,
+    HistoryError: ExitCode.UNDETERMINED,
 }
 
 

@@ -39,8 +39,12 @@ def error(message: str) -> None:
     stderr.print(Text(f"error: {message}", style="red"))
 
 
+def json_text(document: dict) -> str:
+    return json.dumps({"version": JSON_VERSION, **document}, indent=2) + "\n"
+
+
 def emit_json(document: dict) -> None:
-    sys.stdout.write(json.dumps({"version": JSON_VERSION, **document}, indent=2) + "\n")
+    sys.stdout.write(json_text(document))
 
 
 def results_table(results: list[Result], title: str | None = None) -> Table:
@@ -51,7 +55,8 @@ def results_table(results: list[Result], title: str | None = None) -> Table:
     table.add_column("detail")
     for result in results:
         state = Text(result.state.value, style=STATE_STYLES[result.state])
-        table.add_row(result.target, state, "yes" if result.changed else "", result.detail)
+        # Text, not markup: "[site.example.com]" in a per-item target is not a style tag.
+        table.add_row(Text(result.target), state, "yes" if result.changed else "", Text(result.detail))
     return table
 
 
@@ -67,9 +72,9 @@ def show_rows(columns: list[str], rows: list[list[str]]) -> None:
     for column in columns:
         table.add_column(column)
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(Text(cell) for cell in row))
     stdout.print(table)
 
 
 def say(message: str) -> None:
-    stdout.print(message, markup=False)
+    stdout.print(message, markup=False, soft_wrap=True)  # never broken inside a path or command line

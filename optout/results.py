@@ -44,6 +44,7 @@ class Result:
     changed: bool = False
     item: str | None = None
     evidence: str | None = None
+    evidence_before: str | None = None  # the control as found, before apply changed it
     checked_at: str = field(default_factory=utc_now)
     steps: list[StepReport] = field(default_factory=list)
 

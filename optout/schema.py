@@ -63,6 +63,8 @@ class Locator(Strict):
     - role (+ name or name_pattern): by ARIA role and accessible name;
     - role + within: the only control of that role in the smallest region containing the wording
       (for pages whose switch is named just "On");
+    - role + checked: only while checked (true) or not (false), e.g. "the Public option is not
+      selected", for not_offered;
     - label / text / text_pattern: by associated label or visible text;
     - css: the last resort.
     """
@@ -71,6 +73,7 @@ class Locator(Strict):
     name: str | None = None
     name_pattern: Regex | None = None
     within: str | None = None
+    checked: bool | None = None
     label: str | None = None
     text: str | None = None
     text_pattern: Regex | None = None
@@ -81,6 +84,8 @@ class Locator(Strict):
         if self.role is None:
             if self.name is not None or self.name_pattern is not None or self.within is not None:
                 raise ValueError("name, name_pattern and within need a role")
+            if self.checked is not None:
+                raise ValueError("checked needs a role")
             used = [k for k in ("label", "text", "text_pattern", "css") if getattr(self, k) is not None]
             if len(used) != 1:
                 raise ValueError("give exactly one of role, label, text, text_pattern or css")
@@ -94,13 +99,14 @@ class Locator(Strict):
 
     def describe(self) -> str:
         if self.role:
+            state = "" if self.checked is None else (" (checked)" if self.checked else " (not checked)")
             if self.name is not None:
-                return f'{self.role} "{self.name}"'
+                return f'{self.role} "{self.name}"{state}'
             if self.name_pattern is not None:
-                return f"{self.role} /{self.name_pattern}/"
+                return f"{self.role} /{self.name_pattern}/{state}"
             if self.within is not None:
-                return f'{self.role} in the section saying "{self.within}"'
-            return self.role
+                return f'{self.role} in the section saying "{self.within}"{state}'
+            return self.role + state
         for key in ("label", "text", "text_pattern", "css"):
             value = getattr(self, key)
             if value is not None:
@@ -109,7 +115,7 @@ class Locator(Strict):
 
     def with_item(self, item: str) -> Locator:
         fields = self.model_dump(exclude_none=True)
-        return Locator(**{k: v.replace(ITEM_PLACEHOLDER, item) for k, v in fields.items()})
+        return Locator(**{k: v.replace(ITEM_PLACEHOLDER, item) if isinstance(v, str) else v for k, v in fields.items()})
 
 
 def _short_target(value: object) -> object:
@@ -203,6 +209,7 @@ class Setting(Strict):
     steps: list[Step] = Field(default_factory=list)
     control: Control | None = None
     not_offered: list[Locator] = Field(default_factory=list)
+    not_offered_reason: str | None = None  # why, for the result, when a not_offered locator matches
     for_each: ForEach | None = None
     regions: str | None = None
     confidence: Literal["high", "med", "low"] | None = None

@@ -9,16 +9,19 @@ import ssl
 import subprocess
 import sys
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from optout import credentials
 from optout.replica import HOSTS, SITES, start_replica
 from optout.replica.linkedin import DEMO_PASSWORD, DEMO_USERNAME
-from tests.keyring_env import real_keyring_problem
+from tests.keyring_env import _delete_service_items, real_keyring_problem
 
 CLI_TIMEOUT = 120
+CLI_KEYRING_SERVICE = credentials.SERVICE  # what `optout` subprocesses use, whatever a test patches
 
 
 class Replica:
@@ -113,9 +116,11 @@ def keyring_required():
 
 
 @pytest.fixture
-def cli(replicas, tmp_path, keyring_required) -> Cli:
+def cli(replicas, tmp_path, keyring_required) -> Iterator[Cli]:
     """`optout` with its own OPTOUT_HOME, every replica mapped, and no terminal to prompt on."""
     routes = ",".join(f"{host}=127.0.0.1:{site.port}" for name, site in replicas.items() for host in HOSTS[name])
     keep = {k: v for k, v in os.environ.items() if not k.startswith("OPTOUT_") and k != "CI"}
     env = {**keep, "OPTOUT_HOME": str(tmp_path / "home"), "OPTOUT_ORIGIN_MAP": routes, "COLUMNS": "200"}
-    return Cli(env, tmp_path / "home")
+    yield Cli(env, tmp_path / "home")
+    # The keyring outlives the test: what it stored must not sign in the next test's runs.
+    _delete_service_items(CLI_KEYRING_SERVICE)

@@ -84,6 +84,7 @@ class FakePage:
         self.ticks = 0
         self.clicks: list[str] = []
         self.screenshots: list[Path] = []
+        self.diagnoses: list[tuple[Path, list[str]]] = []
 
     async def goto(self, url: str) -> int:
         path = urlsplit(url).path
@@ -175,6 +176,9 @@ class FakePage:
 
     async def session_state(self) -> dict:
         return dict(self.cookies)
+
+    async def diagnose(self, directory: Path, secrets: list[str]) -> None:
+        self.diagnoses.append((directory, list(secrets)))
 
     async def wait(self, seconds: float) -> None:
         self.ticks += 1

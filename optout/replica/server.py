@@ -88,8 +88,9 @@ class Response:
     def is_html(self) -> bool:
         return self.content_type.startswith("text/html")
 
-    def set_cookie(self, name: str, value: str, *, http_only: bool = True) -> Response:
-        flags = "; HttpOnly" if http_only else ""
+    def set_cookie(self, name: str, value: str, *, http_only: bool = True, domain: str | None = None) -> Response:
+        """domain (e.g. ".google.com") shares the cookie with every host under it; else host-only."""
+        flags = ("; HttpOnly" if http_only else "") + (f"; Domain={domain}" if domain else "")
         self.headers.append(("Set-Cookie", f"{name}={value}; Path=/; Secure; SameSite=None{flags}"))
         return self
 

@@ -1,0 +1,166 @@
+"""Telling a person about drift: always a line in the log (and the exit code), a desktop
+notification for scheduled runs, and a JSON POST to a webhook when one is configured.
+
+The webhook URL is OPTOUT_WEBHOOK_URL, else the one saved by `optout schedule install --webhook`
+(OPTOUT_HOME/alerts.json, 0600: such URLs often carry a token). It is never printed whole.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from typing import Callable, Sequence
+from urllib.parse import urlsplit
+
+from optout.drift import Drift
+from optout.home import private_dir, write_private
+
+WEBHOOK_ENV = "OPTOUT_WEBHOOK_URL"
+WEBHOOK_TIMEOUT_SECONDS = 10
+WEBHOOK_RETRY_DELAYS = (2.0, 8.0)  # seconds before the 2nd and 3rd attempts
+NOTIFY_TIMEOUT_SECONDS = 15
+# The AppUserModelID Windows shows toasts from without registering an app of our own.
+WINDOWS_TOAST_APP_ID = r"{1AC14E77-02E7-4E5D-B744-2EB1AE5198B7}\WindowsPowerShell\v1.0\powershell.exe"
+
+Log = Callable[[str], None]
+
+
+class AlertError(Exception):
+    """An alert could not be delivered on one channel (the others still go out)."""
+
+
+# -- configuration ---------------------------------------------------------------------------
+
+
+def config_file():
+    return private_dir() / "alerts.json"
+
+
+def check_webhook_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        kind = f"a {parts.scheme}: URL" if parts.scheme else "a URL without a scheme"
+        raise ValueError(f"The webhook must be an http:// or https:// URL with a host, not {kind}.")
+    return url
+
+
+def save_webhook(url: str | None) -> None:
+    """Remember the webhook for runs that do not have OPTOUT_WEBHOOK_URL (scheduled ones); None forgets it."""
+    path = config_file()
+    if url is None:
+        path.unlink(missing_ok=True)
+    else:
+        write_private(path, json.dumps({"webhook_url": check_webhook_url(url)}).encode())
+
+
+def webhook_url() -> str | None:
+    configured = os.environ.get(WEBHOOK_ENV)
+    if configured:
+        return configured
+    path = config_file()
+    return json.loads(path.read_text()).get("webhook_url") if path.exists() else None
+
+
+def describe_url(url: str) -> str:
+    """Scheme and host only: the path and query of a webhook are often its secret."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname}/…" if parts.hostname else "(not a URL)"
+
+
+# -- sending ---------------------------------------------------------------------------------
+
+
+def send(run_id: int, drifts: list[Drift], *, trigger: str, log: Log, desktop: bool) -> None:
+    """Every channel for the drifts one run found; a failing channel is logged, never fatal."""
+    if not drifts:
+        return
+    for drift in drifts:
+        log(f"drift: {drift.message}")
+    title = "optout needs your attention"
+    body = "\n".join(drift.message for drift in drifts)
+    if desktop:
+        try:
+            notify_desktop(title, body)
+        except AlertError as exc:
+            log(f"no desktop notification: {exc}")
+    url = webhook_url()
+    if url:
+        payload = {"source": "optout", "version": 1, "run_id": run_id, "trigger": trigger,
+                   "host": socket.gethostname(), "text": f"{title}\n{body}", "drifts": [d.to_json() for d in drifts]}
+        try:
+            post_webhook(url, payload)
+            log(f"alert sent to the webhook at {describe_url(url)}")
+        except AlertError as exc:
+            log(f"webhook: {exc}")
+
+
+def post_webhook(url: str, payload: dict, *, delays: Sequence[float] = WEBHOOK_RETRY_DELAYS,
+                 timeout: float = WEBHOOK_TIMEOUT_SECONDS, sleep: Callable[[float], None] = time.sleep) -> None:
+    """POST the payload as JSON; network failures, timeouts, 5xx and 429 are retried with backoff."""
+    where = describe_url(url)
+    request = urllib.request.Request(url, data=json.dumps(payload).encode(), method="POST",
+                                     headers={"Content-Type": "application/json", "User-Agent": "optout"})
+    for delay in (*delays, None):
+        try:
+            with urllib.request.urlopen(request, timeout=timeout):
+                return
+        except urllib.error.HTTPError as exc:
+            problem = f"HTTP {exc.code}"
+            if exc.code < 500 and exc.code != 429:
+                raise AlertError(f"the webhook at {where} refused the alert ({problem}).") from None
+        except (urllib.error.URLError, OSError) as exc:  # refused, unreachable, timed out
+            problem = str(getattr(exc, "reason", exc))
+        if delay is None:
+            raise AlertError(f"the webhook at {where} did not take the alert after {len(delays) + 1} attempts "
+                             f"({problem}).")
+        sleep(delay)
+
+
+def desktop_command(title: str, body: str, system: str = sys.platform) -> list[str]:
+    """The command that shows a notification on this OS."""
+    if system == "darwin":  # argv, not string splicing: no quoting of the text into AppleScript
+        return ["osascript", "-e", "on run argv", "-e",
+                "display notification (item 2 of argv) with title (item 1 of argv)", "-e", "end run", title, body]
+    if system == "win32":
+        return ["powershell", "-NoProfile", "-NonInteractive", "-EncodedCommand",
+                base64.b64encode(windows_toast_script(title, body).encode("utf-16-le")).decode()]
+    return ["notify-send", "--app-name=optout", "--urgency=critical", title, body]
+
+
+def windows_toast_script(title: str, body: str) -> str:
+    def literal(text: str) -> str:  # a single-quoted PowerShell string
+        return "'" + text.replace("'", "''") + "'"
+
+    return "\n".join([
+        "$ErrorActionPreference = 'Stop'",
+        "[Windows.UI.Notifications.ToastNotificationManager, Windows.UI.Notifications, ContentType = WindowsRuntime] > $null",
+        "$xml = [Windows.UI.Notifications.ToastNotificationManager]::GetTemplateContent("
+        "[Windows.UI.Notifications.ToastTemplateType]::ToastText02)",
+        "$lines = $xml.GetElementsByTagName('text')",
+        f"$lines.Item(0).AppendChild($xml.CreateTextNode({literal(title)})) > $null",
+        f"$lines.Item(1).AppendChild($xml.CreateTextNode({literal(body)})) > $null",
+        f"[Windows.UI.Notifications.ToastNotificationManager]::CreateToastNotifier({literal(WINDOWS_TOAST_APP_ID)})"
+        ".Show([Windows.UI.Notifications.ToastNotification]::new($xml))",
+    ])
+
+
+def notify_desktop(title: str, body: str) -> None:
+    command = desktop_command(title, body)
+    if shutil.which(command[0]) is None:
+        hint = " (Debian/Ubuntu: apt-get install libnotify-bin)" if command[0] == "notify-send" else ""
+        raise AlertError(f"{command[0]} is not available{hint}.")
+    try:
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=NOTIFY_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise AlertError(f"{command[0]} did not finish within {NOTIFY_TIMEOUT_SECONDS}s.") from None
+    if completed.returncode != 0:
+        reason = completed.stderr.strip().splitlines()[-1] if completed.stderr.strip() else f"exit {completed.returncode}"
+        raise AlertError(f"{command[0]} failed: {reason}")

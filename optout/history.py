@@ -1,0 +1,262 @@
+"""Every check and apply, kept in a local SQLite database under OPTOUT_HOME.
+
+A run is written in two transactions: one opens it (so a run that never finishes still shows),
+one closes it with all its results. A run killed at any moment therefore loses at most itself;
+WAL keeps readers (`optout status` while a scheduled run works) from waiting on the writer.
+The schema version is SQLite's `user_version`; MIGRATIONS upgrade older files in order.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import closing, contextmanager
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from optout.home import PRIVATE_FILE_MODE, private_dir
+from optout.results import Result, State, exit_code_for, utc_now
+
+BUSY_TIMEOUT_SECONDS = 10  # how long a writer waits for another one (WAL readers never wait)
+
+# One entry per schema version, applied in order; never edit a released one, append a new one.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        ended_at TEXT,  -- NULL: still running, or killed before it finished
+        trigger TEXT NOT NULL CHECK (trigger IN ('manual', 'schedule', 'ci')),
+        command TEXT NOT NULL,  -- check | apply | dry-run
+        exit_code INTEGER
+    );
+    CREATE TABLE results (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        platform TEXT NOT NULL,
+        setting TEXT NOT NULL,
+        item TEXT,
+        title TEXT NOT NULL,
+        state TEXT NOT NULL,
+        changed INTEGER NOT NULL,
+        detail TEXT NOT NULL,
+        checked_at TEXT NOT NULL,
+        flow_schema INTEGER,
+        flow_sha256 TEXT,
+        evidence TEXT,
+        evidence_before TEXT
+    );
+    CREATE INDEX results_by_target ON results (platform, setting, item, run_id);
+    """,
+]
+
+
+class HistoryError(Exception):
+    """The history database cannot be used (from a newer optout, or not a database)."""
+
+
+@dataclass(frozen=True)
+class Run:
+    id: int
+    started_at: str
+    ended_at: str | None
+    trigger: str
+    command: str
+    exit_code: int | None
+
+    @property
+    def finished(self) -> bool:
+        return self.ended_at is not None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One recorded result of a finished run."""
+
+    run_id: int
+    platform: str
+    setting: str
+    item: str | None
+    title: str
+    state: State
+    changed: bool
+    detail: str
+    checked_at: str
+    flow_schema: int | None = None
+    flow_sha256: str | None = None
+    evidence: str | None = None
+    evidence_before: str | None = None
+
+    @property
+    def target(self) -> str:
+        base = f"{self.platform}/{self.setting}"
+        return f"{base}[{self.item}]" if self.item else base
+
+    def to_json(self) -> dict:
+        return {**asdict(self), "target": self.target, "state": self.state.value}
+
+
+@dataclass(frozen=True)
+class FlowVersion:
+    schema: int
+    sha256: str
+
+
+def database_path() -> Path:
+    return private_dir() / "history.sqlite"
+
+
+def migrate(db: sqlite3.Connection, migrations: Sequence[str] = MIGRATIONS) -> None:
+    """Bring the file up to the newest schema, one version per transaction."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(migrations):
+        raise HistoryError(f"The history database is from a newer optout (schema {version}; this one knows "
+                           f"up to {len(migrations)}). Upgrade optout to read it.")
+    for number, script in enumerate(migrations[version:], start=version + 1):
+        with transaction(db):
+            for statement in split_statements(script):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {number}")
+
+
+def split_statements(script: str) -> list[str]:
+    """executescript() would commit on its own; statements run one by one stay in our transaction."""
+    statements, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    return [s for s in statements if s]
+
+
+@contextmanager
+def transaction(db: sqlite3.Connection) -> Iterator[None]:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+@contextmanager
+def connect(migrations: Sequence[str] = MIGRATIONS) -> Iterator[sqlite3.Connection]:
+    path = database_path()
+    if not path.exists():  # created 0600 before SQLite opens it; its -wal and -shm files copy the mode
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE_MODE))
+    with closing(sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS)) as db:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA foreign_keys = ON")
+            migrate(db, migrations)
+        except sqlite3.DatabaseError as exc:
+            raise HistoryError(f"{path} is not a readable history database ({exc}). Move it aside to start "
+                               "a new history.") from None
+        yield db
+
+
+def start_run(trigger: str, command: str) -> int:
+    """Open a run (its own transaction), so even a run that never finishes is on record."""
+    with connect() as db, transaction(db):
+        cursor = db.execute("INSERT INTO runs (started_at, trigger, command) VALUES (?, ?, ?)",
+                            (utc_now(), trigger, command))
+        return int(cursor.lastrowid)
+
+
+def finish_run(run_id: int, results: list[Result], flows: dict[str, FlowVersion]) -> None:
+    """Close a run with every result, all in one transaction: all of it is kept, or none."""
+    rows = [(run_id, r.platform, r.setting, r.item, r.title, r.state.value, int(r.changed), r.detail, r.checked_at,
+             flows[r.platform].schema if r.platform in flows else None,
+             flows[r.platform].sha256 if r.platform in flows else None,
+             r.evidence, r.evidence_before) for r in results]
+    with connect() as db, transaction(db):
+        db.executemany(
+            "INSERT INTO results (run_id, platform, setting, item, title, state, changed, detail, checked_at, "
+            "flow_schema, flow_sha256, evidence, evidence_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        db.execute("UPDATE runs SET ended_at = ?, exit_code = ? WHERE id = ?",
+                   (utc_now(), int(exit_code_for(results)), run_id))
+
+
+def runs(*, since: str | None = None) -> list[Run]:
+    with connect() as db:
+        found = db.execute("SELECT id, started_at, ended_at, trigger, command, exit_code FROM runs "
+                           "WHERE started_at >= ? ORDER BY id", (since or "",)).fetchall()
+    return [Run(*values) for values in found]
+
+
+def rows(*, platform: str | None = None, since: str | None = None, before_run: int | None = None,
+         run_id: int | None = None) -> list[Row]:
+    """Results of finished runs, oldest first: all, one platform's, from a time, before a run, or one run's."""
+    clauses, values = ["runs.ended_at IS NOT NULL"], []
+    for clause, value in (("r.platform = ?", platform), ("runs.started_at >= ?", since),
+                          ("r.run_id < ?", before_run), ("r.run_id = ?", run_id)):
+        if value is not None:
+            clauses.append(clause)
+            values.append(value)
+    query = ("SELECT r.run_id, r.platform, r.setting, r.item, r.title, r.state, r.changed, r.detail, r.checked_at, "
+             "r.flow_schema, r.flow_sha256, r.evidence, r.evidence_before FROM results r JOIN runs ON runs.id = r.run_id "
+             f"WHERE {' AND '.join(clauses)} ORDER BY r.run_id, r.id")
+    with connect() as db:
+        found = db.execute(query, values).fetchall()
+    return [Row(run, platform_, setting, item, title, State(state), bool(changed), *rest)
+            for run, platform_, setting, item, title, state, changed, *rest in found]
+
+
+def readable_time(stored: str | None) -> str:
+    """A stored UTC time as people read it: 2025-01-31 08:00:00 UTC."""
+    return stored.replace("T", " ").replace("+00:00", " UTC") if stored else ""
+
+
+def parse_since(text: str) -> str:
+    """A date or date-time (local time unless it says otherwise) as the UTC text stored in the database."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"--since {text!r}: expected a date such as 2025-01-31 or a time such as "
+                         "2025-01-31T08:00") from None
+    if moment.tzinfo is None:
+        moment = moment.astimezone()  # the person's local time
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class TargetStatus:
+    """What the history says about one setting now."""
+
+    latest: Row  # the newest result, whatever its state
+    verified: Row | None  # the newest result that read the control (opted_out, opted_in, not_offered)
+    opted_out_since: str | None  # the start of the current run of opted-out readings
+
+    def to_json(self) -> dict:
+        latest = self.latest
+        return {"target": latest.target, "platform": latest.platform, "setting": latest.setting, "item": latest.item,
+                "title": latest.title, "state": latest.state.value, "detail": latest.detail,
+                "last_checked": latest.checked_at,
+                "verified_state": self.verified.state.value if self.verified else None,
+                "last_verified": self.verified.checked_at if self.verified else None,
+                "opted_out_since": self.opted_out_since}
+
+
+def by_target(found: list[Row]) -> dict[str, list[Row]]:
+    """Rows grouped per setting (per item), each group oldest first, in order of first appearance."""
+    grouped: dict[str, list[Row]] = {}
+    for row in found:
+        grouped.setdefault(row.target, []).append(row)
+    return grouped
+
+
+def statuses(found: list[Row]) -> list[TargetStatus]:
+    summary = []
+    for rows_of_target in by_target(found).values():
+        readings = [row for row in rows_of_target if row.state.determined]
+        since = None
+        for row in reversed(readings):
+            if row.state != State.OPTED_OUT:
+                break
+            since = row.checked_at
+        summary.append(TargetStatus(rows_of_target[-1], readings[-1] if readings else None, since))
+    return summary

@@ -1,0 +1,150 @@
+"""`optout report --html`: one page a person can open, keep, or attach to a complaint.
+
+Each setting with its current state, its timeline (the history folded into periods of one
+state), and the screenshots of the moments that prove something: found on, and turned off. The
+screenshots are embedded as data: URIs, so the file stands alone.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from optout.history import Row, TargetStatus, by_target, readable_time, statuses
+from optout.results import State, utc_now
+
+STATE_COLOURS = {
+    State.OPTED_OUT: "#15803d", State.OPTED_IN: "#b91c1c", State.NOT_OFFERED: "#0e7490",
+    State.LOGIN_REQUIRED: "#a16207", State.NEEDS_HUMAN: "#a16207", State.FLOW_OUTDATED: "#7e22ce",
+    State.ERROR: "#b91c1c",
+}
+STYLE = """
+body { font: 15px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; color: #1f2937; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2.5rem; border-top: 1px solid #d1d5db; padding-top: 1rem; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
+th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #e5e7eb; vertical-align: top; }
+.state { font-weight: 600; white-space: nowrap; }
+.muted { color: #6b7280; }
+figure { display: inline-block; margin: .5rem 1rem 1rem 0; max-width: 32rem; vertical-align: top; }
+figure img { max-width: 100%; border: 1px solid #9ca3af; }
+figcaption { font-size: .85rem; color: #374151; }
+"""
+
+
+@dataclass(frozen=True)
+class Period:
+    """Consecutive results of one setting in one state (a change by optout starts a new one)."""
+
+    state: State
+    first: Row
+    last: Row
+    count: int
+
+
+@dataclass(frozen=True)
+class Moment:
+    caption: str
+    at: str
+    path: str | None
+
+
+def render(found: list[Row], generated_at: str | None = None) -> str:
+    summary = statuses(found)
+    grouped = by_target(found)
+    runs = sorted({row.run_id for row in found})
+    intro = (f"{len(summary)} settings, {len(runs)} runs, from {readable_time(found[0].checked_at)} to "
+             f"{readable_time(found[-1].checked_at)}"
+             if found else "No checks recorded yet: run `optout check` first.")
+    sections = "".join(setting_section(status, grouped[status.latest.target]) for status in summary)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>optout report: AI-training settings and their evidence</title>
+<style>{STYLE}</style>
+</head>
+<body>
+<h1>AI-training settings: history and evidence</h1>
+<p>Recorded by optout, which reads each setting in a real browser and re-reads it after every change.
+{escape(intro)}. Generated {escape(readable_time(generated_at or utc_now()))}.</p>
+{summary_table(summary)}
+{sections}
+</body>
+</html>
+"""
+
+
+def state_label(state: State) -> str:
+    return f'<span class="state" style="color:{STATE_COLOURS[state]}">{escape(state.value)}</span>'
+
+
+def summary_table(summary: list[TargetStatus]) -> str:
+    rows = "".join(
+        f"<tr><td>{escape(s.latest.title)}<br><span class=muted>{escape(s.latest.target)}</span></td>"
+        f"<td>{state_label(s.latest.state)}</td><td>{escape(readable_time(s.verified.checked_at) if s.verified else 'never')}"
+        f"</td><td>{escape(readable_time(s.opted_out_since))}</td></tr>" for s in summary)
+    return ("<table><thead><tr><th>setting</th><th>state</th><th>last verified</th><th>opted out since</th></tr>"
+            f"</thead><tbody>{rows}</tbody></table>")
+
+
+def setting_section(status: TargetStatus, found: list[Row]) -> str:
+    latest = status.latest
+    timeline = "".join(
+        f"<tr><td>{escape(readable_time(p.first.checked_at))}"
+        f"{' to ' + escape(readable_time(p.last.checked_at)) if p.count > 1 else ''}</td>"
+        f"<td>{state_label(p.state)}{' (turned off by optout)' if p.first.changed else ''}</td>"
+        f"<td>{p.count}</td><td>{escape(p.last.detail)}</td></tr>" for p in periods(found))
+    figures = "".join(figure(moment) for moment in moments(found)) or "<p class=muted>No screenshots recorded.</p>"
+    return f"""<h2 id="{escape(latest.target)}">{escape(latest.title)} <span class=muted>({escape(latest.target)})</span></h2>
+<p>Now: {state_label(latest.state)}, last checked {escape(readable_time(latest.checked_at))}. {escape(latest.detail)}</p>
+<table><thead><tr><th>when</th><th>state</th><th>checks</th><th>detail</th></tr></thead><tbody>{timeline}</tbody></table>
+{figures}
+"""
+
+
+def periods(found: list[Row]) -> list[Period]:
+    folded: list[Period] = []
+    for row in found:
+        current = folded[-1] if folded else None
+        if current and current.state == row.state and not row.changed:
+            folded[-1] = Period(current.state, current.first, row, current.count + 1)
+        else:
+            folded.append(Period(row.state, row, row, 1))
+    return folded
+
+
+def moments(found: list[Row]) -> list[Moment]:
+    """The screenshots that prove something: each time it was found on (after being anything
+    else), and each time optout turned it off (the control before, and after reloading)."""
+    proof: list[Moment] = []
+    last_reading: State | None = None
+    for row in found:
+        if row.changed:
+            proof.append(Moment("Found on, before optout changed it", row.checked_at, row.evidence_before))
+            proof.append(Moment("Turned off by optout, re-read after reloading the page", row.checked_at, row.evidence))
+        elif row.state == State.OPTED_IN and last_reading != State.OPTED_IN:
+            proof.append(Moment("Found on", row.checked_at, row.evidence))
+        if row.state.determined:
+            last_reading = row.state
+    return proof
+
+
+def figure(moment: Moment) -> str:
+    caption = f"{escape(moment.caption)}: {escape(readable_time(moment.at))}"
+    image = embedded_png(moment.path)
+    if image is None:
+        return f"<figure><figcaption>{caption} (screenshot not on disk: {escape(moment.path or 'none taken')})</figcaption></figure>"
+    return f'<figure><img src="{image}" alt="{escape(moment.caption)}"><figcaption>{caption}</figcaption></figure>'
+
+
+def embedded_png(path: str | None) -> str | None:
+    if not path or not Path(path).is_file():
+        return None
+    return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
+
+
+def write(path: Path, found: list[Row]) -> None:
+    path.write_text(render(found), encoding="utf-8")

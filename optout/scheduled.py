@@ -1,0 +1,78 @@
+"""`optout scheduled`: what the OS scheduler runs. Never asks anything, waits a random moment
+(jitter), runs every platform that has an account, logs to a rotating file under OPTOUT_HOME,
+and alerts on drift on every channel, including the desktop."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from dataclasses import replace
+from functools import partial
+from logging.handlers import RotatingFileHandler
+
+from optout import alerts
+from optout.drift import Drift
+from optout.exitcodes import ExitCode
+from optout.home import private_dir
+from optout.results import Result, exit_code_for
+from optout.runner import Runner
+
+LOG_BYTES = 1_000_000
+LOG_BACKUPS = 5
+
+
+def open_log() -> logging.Logger:
+    log = logging.getLogger("optout.scheduled")
+    if not log.handlers:
+        handler = RotatingFileHandler(private_dir("logs") / "optout.log", maxBytes=LOG_BYTES,
+                                      backupCount=LOG_BACKUPS, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+    return log
+
+
+def run_scheduled(runner: Runner, *, fix: bool, jitter: float) -> tuple[list[Result], ExitCode]:
+    """Run as the schedule does; the exit code is also 1 when a --fix run turned a switched-back-on
+    setting off again, so that drift is never silent."""
+    log = open_log()
+    shown_progress, shown_warning = runner.progress, runner.warn
+
+    def progress(message: str) -> None:
+        shown_progress(message)
+        log.info(message)
+
+    def warn(message: str) -> None:
+        shown_warning(message)
+        log.warning(message)
+
+    found: list[Drift] = []
+    send = partial(alerts.send, trigger="schedule", log=warn, desktop=True)
+
+    def alert(run_id: int, drifts: list[Drift]) -> None:
+        found.extend(drifts)
+        send(run_id, drifts)
+
+    runner = replace(runner, may_prompt=False, progress=progress, warn=warn, trigger="schedule", alert=alert)
+    delay = random.uniform(0, jitter)
+    if delay >= 1:
+        progress(f"starting in {delay:.0f}s (jitter)")
+        time.sleep(delay)
+    log.info("scheduled run starts (%s)", "check and fix" if fix else "check only")
+    try:
+        results = runner.run(runner.load([]), apply=fix)
+    except Exception as exc:
+        log.error("scheduled run failed: %s", exc, exc_info=not is_expected(exc))
+        raise
+    code = ExitCode.OPTED_IN if any(d.fixed for d in found) else exit_code_for(results)
+    for result in results:
+        log.info("%s: %s%s", result.target, result.state.value, " (changed)" if result.changed else "")
+    log.info("scheduled run ends: exit code %d", code)
+    return results, code
+
+
+def is_expected(exc: Exception) -> bool:
+    from optout.errors import describe
+
+    return describe(exc) is not None

@@ -1,0 +1,168 @@
+"""The history database: schema versions, two transactions per run, summaries, and a writer
+killed at random moments that never leaves a half-written run behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+
+import pytest
+
+from optout import history
+from optout.history import FlowVersion, HistoryError, MIGRATIONS
+from optout.results import Result, State
+
+FLOW = {"linkedin": FlowVersion(1, "a" * 64)}
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("OPTOUT_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+def result(state: State, *, setting: str = "generative-ai", changed: bool = False, at: str = "2025-01-01T00:00:00+00:00",
+           evidence: str | None = None, **extra) -> Result:
+    return Result("linkedin", setting, "Data for Generative AI Improvement", state, f"{state.value} detail",
+                  changed=changed, checked_at=at, evidence=evidence, **extra)
+
+
+def record(*results: Result, trigger: str = "manual", command: str = "check") -> int:
+    run_id = history.start_run(trigger, command)
+    history.finish_run(run_id, list(results), FLOW)
+    return run_id
+
+
+def test_a_new_database_has_the_newest_schema_and_is_private(home):
+    record(result(State.OPTED_IN))
+    path = home / "history.sqlite"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_an_older_database_migrates_forward_and_keeps_its_runs(home):
+    history.database_path()  # creates the home
+    with history.connect(migrations=MIGRATIONS[:1]) as db:
+        db.execute("INSERT INTO runs (started_at, ended_at, trigger, command, exit_code) "
+                   "VALUES ('2025-01-01T00:00:00+00:00', '2025-01-01T00:01:00+00:00', 'manual', 'check', 0)")
+    added = "ALTER TABLE runs ADD COLUMN note TEXT;\nUPDATE runs SET note = 'migrated';"
+    with history.connect(migrations=[*MIGRATIONS, added]) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) + 1
+        assert db.execute("SELECT command, note FROM runs").fetchall() == [("check", "migrated")]
+
+
+def test_a_database_from_a_newer_optout_is_refused(home):
+    history.database_path()
+    with history.connect() as db:
+        db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    with pytest.raises(HistoryError) as raised:
+        history.runs()
+    assert str(raised.value) == (f"The history database is from a newer optout (schema {len(MIGRATIONS) + 1}; "
+                                 f"this one knows up to {len(MIGRATIONS)}). Upgrade optout to read it.")
+
+
+def test_a_file_that_is_not_a_database_is_named(home):
+    home.mkdir(mode=0o700)
+    (home / "history.sqlite").write_bytes(b"this is not SQLite" * 100)
+    with pytest.raises(HistoryError) as raised:
+        history.rows()
+    assert str(raised.value).startswith(f"{home / 'history.sqlite'} is not a readable history database (")
+
+
+def test_a_run_is_on_record_when_it_starts_and_its_results_when_it_ends():
+    done = record(result(State.OPTED_OUT, evidence="/evidence/final.png", evidence_before="/evidence/before.png",
+                         changed=True), command="apply")
+    open_run = history.start_run("schedule", "check")
+    runs = history.runs()
+    assert [(r.id, r.trigger, r.command, r.finished, r.exit_code) for r in runs] == [
+        (done, "manual", "apply", True, 0), (open_run, "schedule", "check", False, None)]
+    [row] = history.rows()
+    assert (row.run_id, row.target, row.state, row.changed) == (done, "linkedin/generative-ai", State.OPTED_OUT, True)
+    assert (row.flow_schema, row.flow_sha256) == (1, "a" * 64)
+    assert (row.evidence, row.evidence_before) == ("/evidence/final.png", "/evidence/before.png")
+
+
+def test_closing_a_run_keeps_all_its_results_or_none():
+    run_id = history.start_run("manual", "check")
+    broken = result(State.OPTED_IN, evidence=["not", "a", "path"])  # SQLite fails on it after the first row
+    with pytest.raises(sqlite3.ProgrammingError):
+        history.finish_run(run_id, [result(State.OPTED_OUT, setting="research"), broken], FLOW)
+    with history.connect() as db:
+        assert db.execute("SELECT count(*) FROM results").fetchone() == (0,)
+    assert [r.finished for r in history.runs()] == [False]
+
+
+def test_rows_filter_by_platform_time_and_run():
+    first = record(result(State.OPTED_IN))
+    history.finish_run(second := history.start_run("manual", "check"),
+                       [Result("x", "training", "Grok", State.OPTED_OUT, "off")], {})
+    assert [r.run_id for r in history.rows(platform="linkedin")] == [first]
+    assert [r.platform for r in history.rows(run_id=second)] == ["x"]
+    assert [r.run_id for r in history.rows(before_run=second)] == [first]
+    assert history.rows(since="2999-01-01T00:00:00+00:00") == []
+
+
+def test_status_knows_when_it_was_last_verified_and_since_when_it_is_opted_out():
+    record(result(State.OPTED_IN, at="2025-01-01T00:00:00+00:00"))
+    record(result(State.OPTED_OUT, changed=True, at="2025-01-02T00:00:00+00:00"))
+    record(result(State.OPTED_OUT, at="2025-01-03T00:00:00+00:00"))
+    record(result(State.ERROR, at="2025-01-04T00:00:00+00:00"))
+    [status] = history.statuses(history.rows())
+    assert status.to_json() == {
+        "target": "linkedin/generative-ai", "platform": "linkedin", "setting": "generative-ai", "item": None,
+        "title": "Data for Generative AI Improvement", "state": "error", "detail": "error detail",
+        "last_checked": "2025-01-04T00:00:00+00:00", "verified_state": "opted_out",
+        "last_verified": "2025-01-03T00:00:00+00:00", "opted_out_since": "2025-01-02T00:00:00+00:00"}
+
+
+def test_since_takes_dates_in_local_time(monkeypatch):
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        assert history.parse_since("2025-01-31") == "2025-01-30T23:00:00+00:00"
+        assert history.parse_since("2025-01-31T08:00+00:00") == "2025-01-31T08:00:00+00:00"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    with pytest.raises(ValueError) as raised:
+        history.parse_since("last week")
+    assert str(raised.value) == "--since 'last week': expected a date such as 2025-01-31 or a time such as 2025-01-31T08:00"
+
+
+WRITER = """
+import sys
+from optout import history
+from optout.results import Result, State
+flows = {"linkedin": history.FlowVersion(1, "b" * 64)}
+print("ready", flush=True)
+while True:
+    run_id = history.start_run("schedule", "check")
+    history.finish_run(run_id, [Result("linkedin", f"s{i}", "t", State.OPTED_OUT, "d" * 500) for i in range(200)], flows)
+"""
+
+
+@pytest.mark.parametrize("delay", [0.4, 0.9, 1.3])
+def test_a_writer_killed_at_any_moment_leaves_whole_runs(home, delay):
+    writer = subprocess.Popen([sys.executable, "-c", WRITER], env={**os.environ, "OPTOUT_HOME": str(home)},
+                              stdout=subprocess.PIPE, text=True)
+    assert writer.stdout.readline() == "ready\n"
+    time.sleep(delay)
+    writer.send_signal(signal.SIGKILL)
+    writer.wait(timeout=10)
+    writer.stdout.close()
+    with history.connect() as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finished = [run.id for run in history.runs() if run.finished]
+    assert finished, "the writer finished some runs before it was killed"
+    per_run = {run_id: 0 for run_id in finished}
+    for row in history.rows():
+        per_run[row.run_id] += 1
+    assert set(per_run.values()) == {200}
+    assert all(not run.finished for run in history.runs() if run.id not in per_run)

@@ -1,0 +1,79 @@
+"""status, history, report and schedule through the CLI, without a browser: each run is recorded
+with its trigger, and none of these commands loads Playwright."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+ADVICE_FLOW = """\
+schema: 1
+platform: example
+name: Example
+domains: [www.example.com]
+sources: [{url: "https://www.example.com/help", title: Help}]
+settings:
+  - id: training
+    title: AI training (no setting exists)
+    advice: Example has no setting for this; delete what you do not want used.
+"""
+
+
+@pytest.fixture
+def optout(tmp_path):
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    (flows / "example.yaml").write_text(ADVICE_FLOW)
+    keep = {k: v for k, v in os.environ.items() if not k.startswith("OPTOUT_") and k != "CI"}
+    env = {**keep, "OPTOUT_HOME": str(tmp_path / "home"), "OPTOUT_FLOWS": str(flows), "COLUMNS": "200"}
+
+    def run(*args: str, extra: dict | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=60,
+                              env={**env, **(extra or {})}, stdin=subprocess.DEVNULL)
+
+    return run
+
+
+def test_runs_are_recorded_with_their_trigger_and_shown(optout):
+    assert optout("-m", "optout", "check", "example").returncode == 0
+    assert optout("-m", "optout", "check", "example", extra={"CI": "true"}).returncode == 0
+    history = json.loads(optout("-m", "optout", "history", "--json").stdout)
+    assert [(run["id"], run["trigger"], run["command"], run["exit_code"], run["finished"])
+            for run in history["runs"]] == [(1, "manual", "check", 0, True), (2, "ci", "check", 0, True)]
+    [result] = history["runs"][0]["results"]
+    assert (result["target"], result["state"], result["flow_schema"]) == ("example/training", "not_offered", 1)
+
+    table = optout("-m", "optout", "history", "example").stdout
+    assert "│ 2   │" in table and "│ ci      │ check   │ example/training │ not_offered │" in table
+    assert json.loads(optout("-m", "optout", "history", "--since", "2999-01-01", "--json").stdout)["runs"] == []
+
+    status = json.loads(optout("-m", "optout", "status", "--json").stdout)
+    assert [(s["target"], s["state"], s["verified_state"]) for s in status["settings"]] == [
+        ("example/training", "not_offered", "not_offered")]
+
+
+def test_history_and_report_usage_errors(optout, tmp_path):
+    unknown = optout("-m", "optout", "history", "exampel")
+    assert (unknown.returncode, unknown.stderr) == (2, "error: Unknown platform 'exampel'. Known: example.\n")
+    since = optout("-m", "optout", "history", "--since", "yesterday")
+    assert (since.returncode, since.stderr) == (
+        2, "error: --since 'yesterday': expected a date such as 2025-01-31 or a time such as 2025-01-31T08:00\n")
+    report = optout("-m", "optout", "report", "--html", str(tmp_path / "missing" / "r.html"))
+    assert (report.returncode, report.stderr) == (
+        2, f"error: Cannot write {tmp_path / 'missing' / 'r.html'}: No such file or directory.\n")
+
+
+@pytest.mark.parametrize("args", [["status"], ["history", "--json"], ["report", "--html", "{tmp}/r.html"],
+                                  ["schedule", "status"]])
+def test_commands_that_need_no_browser_never_load_playwright(optout, tmp_path, args):
+    optout("-m", "optout", "check", "example")
+    args = [arg.replace("{tmp}", str(tmp_path)) for arg in args]
+    completed = optout("-X", "importtime", "-m", "optout", *args)
+    assert completed.returncode == 0, completed.stderr
+    imported = [line.rsplit("|", 1)[-1].strip() for line in completed.stderr.splitlines() if "import time:" in line]
+    assert "optout.history" in imported
+    assert not [name for name in imported if name.startswith("playwright")]

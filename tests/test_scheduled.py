@@ -1,0 +1,70 @@
+"""`optout scheduled` around the runner: jitter, non-interactive, the rotating log, alerts on
+every channel, and the exit code of a --fix run that turned a switched-back-on setting off."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from optout import scheduled
+from optout.drift import Drift, Kind
+from optout.exitcodes import ExitCode
+from optout.results import Result, State
+from optout.runner import Runner
+
+FIXED = Drift(Kind.SWITCHED_BACK_ON, "linkedin/generative-ai", "It was switched back on; optout turned it off again.",
+              fixed=True)
+
+
+@dataclass
+class RecordingRunner(Runner):
+    """Runs nothing: reports what a --fix run that met drift would, and keeps how it was called."""
+
+    drifts: list[Drift] = field(default_factory=list)
+    calls: list[dict] = field(default_factory=list)
+
+    def load(self, targets, flows_dir=None):
+        return []
+
+    def run(self, selections, *, apply, dry_run=False):
+        self.calls.append({"apply": apply, "trigger": self.trigger, "may_prompt": self.may_prompt})
+        self.progress("linkedin: signed in")
+        self.alert(1, self.drifts)
+        return [Result("linkedin", "generative-ai", "Data for Generative AI Improvement", State.OPTED_OUT,
+                       "Changed to off and verified after reloading the page.", changed=True)]
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("OPTOUT_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("OPTOUT_WEBHOOK_URL", raising=False)
+    shown: list = []
+    monkeypatch.setattr(scheduled.alerts, "notify_desktop", lambda title, body: shown.append((title, body)))
+    for handler in scheduled.open_log().handlers[:]:  # the log follows this test's OPTOUT_HOME
+        scheduled.open_log().removeHandler(handler)
+    return tmp_path / "home", shown
+
+
+def test_a_fix_run_that_met_drift_exits_1_logs_it_and_shows_it(home, monkeypatch):
+    path, shown = home
+    slept = []
+    monkeypatch.setattr(scheduled.random, "uniform", lambda low, high: high / 2)
+    monkeypatch.setattr(scheduled.time, "sleep", slept.append)
+    runner = RecordingRunner([], drifts=[FIXED])
+    results, code = scheduled.run_scheduled(runner, fix=True, jitter=600)
+    assert code is ExitCode.OPTED_IN and [r.state for r in results] == [State.OPTED_OUT]
+    assert slept == [300]
+    assert runner.calls == [{"apply": True, "trigger": "schedule", "may_prompt": False}]
+    assert shown == [("optout needs your attention", FIXED.message)]
+    log = (path / "logs" / "optout.log").read_text()
+    for line in ["INFO starting in 300s (jitter)", "INFO scheduled run starts (check and fix)",
+                 "INFO linkedin: signed in", f"WARNING drift: {FIXED.message}",
+                 "INFO linkedin/generative-ai: opted_out (changed)", "INFO scheduled run ends: exit code 1"]:
+        assert line in log
+
+
+def test_without_drift_the_exit_code_is_the_results(home):
+    results, code = scheduled.run_scheduled(RecordingRunner([]), fix=False, jitter=0)
+    assert code is ExitCode.OK
+    assert home[1] == []
