@@ -11,11 +11,23 @@ from __future__ import annotations
 
 from typing import Callable
 
-from optout.replica import linkedin
+from optout.replica import chatgpt, claude, discord, gemini, github, linkedin, medium, meta, wordpress, x
 from optout.replica.server import ReplicaServer, Site
 
-SITES: dict[str, Callable[..., Site]] = {"linkedin": linkedin.LinkedInReplica}
-HOSTS: dict[str, list[str]] = {"linkedin": list(linkedin.HOSTS)}
+SITES: dict[str, Callable[..., Site]] = {
+    "linkedin": linkedin.LinkedInReplica,
+    "x": x.XReplica,
+    "chatgpt": chatgpt.ChatGPTReplica,
+    "claude": claude.ClaudeReplica,
+    "discord": discord.DiscordReplica,
+    "github": github.GitHubReplica,
+    "facebook": meta.FacebookReplica,
+    "instagram": meta.InstagramReplica,
+    "gemini": gemini.GeminiReplica,
+    "wordpress": wordpress.WordPressReplica,
+    "medium": medium.MediumReplica,
+}
+HOSTS: dict[str, list[str]] = {name: list(site.hosts) for name, site in SITES.items()}
 
 
 def start_replica(name: str, variant: str = "default") -> ReplicaServer:

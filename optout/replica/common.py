@@ -1,0 +1,343 @@
+"""What the smaller replicas (X, ChatGPT, Claude, Discord, GitHub) are built from.
+
+Each of those sites is one demo account whose settings the server keeps, a cookie session, a
+signed-out redirect to the sign-in page (naming the page to return to), a sign-in form a person
+can complete in `optout login` (a password, and a one-time code where the platform asks for
+one), and a settings API that the page's controls save through. `CookieSite` does all of that
+and the admin side of server.Site; a platform module adds its pages, wording and variants.
+
+Pages share one shell, one stylesheet coloured per platform (`Look`) and one widget script
+(common/widgets.js) that gives switches, checkboxes, dropdowns, dialogs, tabs, late rendering
+and changes committed by a "Done" button their behaviour through data attributes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from html import escape
+from importlib import resources
+from typing import Any, Callable
+from urllib.parse import urlencode, urlsplit
+
+from optout.replica.server import Request, Response, html_response, json_response, redirect, storage_state, totp_matches
+
+DEMO_USERNAME = "demo@example.com"
+DEMO_PASSWORD = "correct horse battery staple"
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+SAVE_FAILS = "save-fails"  # every site has it: the settings API answers 500 and the page reverts
+SAVE_LATENCY_SECONDS = 0.3  # long enough that reading a control right after a click is wrong
+LATE_RENDER_MS = 2000
+PENDING_COOKIE = "pending_sign_in"  # a password accepted, the one-time code still to come
+
+_ASSETS = resources.files(__package__) / "common"
+_STYLE = (_ASSETS / "style.css").read_text(encoding="utf-8")
+_WIDGETS = (_ASSETS / "widgets.js").read_text(encoding="utf-8")
+
+Value = bool | str
+PageHandler = Callable[..., Response]
+
+
+@dataclass(frozen=True)
+class Look:
+    """A platform's name and colours; the stylesheet is the same for all."""
+
+    brand: str
+    accent: str
+    background: str = "#ffffff"
+    panel: str = "#f6f7f9"
+    text: str = "#1f2328"
+    muted: str = "#59636e"
+
+    def css(self) -> str:
+        return (f":root {{ --accent: {self.accent}; --bg: {self.background}; --panel: {self.panel}; "
+                f"--text: {self.text}; --muted: {self.muted}; }}")
+
+
+@dataclass(frozen=True)
+class SignInPage:
+    """The platform's sign-in form. With code_path set, the account also has a TOTP second step."""
+
+    path: str  # where signed-out visits are sent
+    return_param: str  # the query parameter naming the page to return to
+    heading: str
+    username_label: str
+    password_label: str
+    submit_label: str
+    wrong_password: str
+    form_action: str = ""  # default: path
+    code_path: str = ""
+    code_label: str = "Authentication code"
+    code_submit: str = "Verify"
+    wrong_code: str = "Two-factor authentication failed."
+
+
+class CookieSite:
+    """A server.Site for one demo account. Subclasses set the class attributes and `pages()`."""
+
+    hosts: tuple[str, ...]  # the first is the main host; the others redirect to it
+    look: Look
+    sign_in: SignInPage
+    session_cookie: str
+    other_cookies: dict[str, str] = {}  # set beside the session cookie (e.g. logged_in=yes)
+    home: str  # where a sign-in without a page to return to leads
+    api_prefix: str  # the settings API: POST {api_prefix}{key} with {"value": ...}
+    defaults: dict[str, Value]  # a fresh account's settings
+    choices: dict[str, tuple[str, ...]] = {}  # the options of dropdown settings
+    own_variants: tuple[str, ...] = ()
+
+    def __init__(self, variant: str = "default"):
+        self._lock = threading.Lock()
+        self.variants = ("default", *self.own_variants, SAVE_FAILS)
+        self._initial_variant = self._checked_variant(variant)
+        self._pages = [(re.compile(path), handler) for path, handler in self.pages().items()]
+        sign_in = self.sign_in
+        self._public = {("GET", sign_in.path): self._sign_in_page,
+                        ("POST", sign_in.form_action or sign_in.path): self._sign_in_submit}
+        if sign_in.code_path:
+            self._public |= {("GET", sign_in.code_path): self._code_page, ("POST", sign_in.code_path): self._code_submit}
+        self.reset()
+
+    def pages(self) -> dict[str, PageHandler]:
+        """Signed-in pages: path regex -> handler(request, *groups)."""
+        raise NotImplementedError
+
+    # -- admin (server.Site) --
+
+    def reset(self, variant: str | None = None, settings: dict[str, Value] | None = None) -> None:
+        variant = self._checked_variant(variant or self._initial_variant)
+        with self._lock:
+            self.variant = variant
+            self.settings = {**self.defaults, **self._checked_settings(settings or {})}
+            self.sessions: dict[str, str] = {}  # session token -> csrf token
+            self.pending: set[str] = set()  # sign-ins waiting for their one-time code
+            self.sign_ins = self.sign_in_attempts = self.saves = 0
+
+    def set_variant(self, variant: str) -> None:
+        self.variant = self._checked_variant(variant)
+
+    def set_settings(self, settings: dict[str, Value]) -> None:
+        with self._lock:
+            self.settings.update(self._checked_settings(settings))
+
+    def expire_sessions(self) -> None:
+        with self._lock:
+            self.sessions.clear()
+            self.pending.clear()
+
+    def state(self) -> dict[str, Any]:
+        with self._lock:
+            return {"variant": self.variant, "settings": dict(self.settings), "sign_ins": self.sign_ins,
+                    "sign_in_attempts": self.sign_in_attempts, "saves": self.saves, "sessions": list(self.sessions)}
+
+    def mint_session(self) -> dict[str, Any]:
+        token = self._new_session()
+        cookies = {self.session_cookie: token, **self.other_cookies}
+        return storage_state(self.hosts[0], cookies, http_only=[self.session_cookie])
+
+    def _checked_variant(self, variant: str) -> str:
+        if variant not in self.variants:
+            raise ValueError(f"unknown variant {variant!r}; choose one of: {', '.join(self.variants)}")
+        return variant
+
+    def _checked_settings(self, settings: Any) -> dict[str, Value]:
+        if not isinstance(settings, dict):
+            raise ValueError("settings must be a JSON object")
+        for key, value in settings.items():
+            if not self._valid(key, value):
+                raise ValueError(f"no setting {key!r} takes {value!r}; settings: {self._described_settings()}")
+        return settings
+
+    def _valid(self, key: str, value: Any) -> bool:
+        if key in self.choices:
+            return value in self.choices[key]
+        return key in self.defaults and isinstance(value, bool)
+
+    def _described_settings(self) -> str:
+        return ", ".join(f"{key} ({' | '.join(self.choices.get(key, ('true', 'false')))})" for key in self.defaults)
+
+    # -- routing --
+
+    def handle(self, request: Request) -> Response:
+        if request.host != self.hosts[0] and request.host in self.hosts:
+            return redirect(f"https://{self.hosts[0]}{path_with_query(request)}", 301)
+        if request.path.startswith(self.api_prefix) and request.method == "POST":
+            return self._save(request, request.path.removeprefix(self.api_prefix))
+        handler = self._public.get((request.method, request.path))
+        if handler is not None:
+            return handler(request)
+        for pattern, page in self._pages:
+            match = pattern.fullmatch(request.path)
+            if match and request.method == "GET":
+                if self.csrf(request) is None:
+                    query = urlencode({self.sign_in.return_param: path_with_query(request)})
+                    return redirect(f"{self.sign_in.path}?{query}")
+                return page(request, *match.groups())
+        return self.page("Page not found", '<main class="guest"><div class="card"><h1>Page not found</h1>'
+                         "<p>This page doesn't exist.</p></div></main>", status=404)
+
+    def csrf(self, request: Request) -> str | None:
+        """The signed-in session's CSRF token; None when signed out."""
+        return self.sessions.get(request.cookies.get(self.session_cookie, ""))
+
+    # -- signing in --
+
+    def _sign_in_page(self, request: Request, error: str = "", username: str = "") -> Response:
+        if self.csrf(request) is not None:
+            return redirect(self._next_path(request.query.get(self.sign_in.return_param, "")))
+        sign_in = self.sign_in
+        fields = (_field("username", "login", sign_in.username_label, "text", "username", username)
+                  + _field("password", "password", sign_in.password_label, "password", "current-password"))
+        back = request.query.get(sign_in.return_param, "") or request.form().get("next", "")
+        return self._guest_page(sign_in.heading, sign_in.form_action or sign_in.path, back,
+                                fields, sign_in.submit_label, error)
+
+    def _sign_in_submit(self, request: Request) -> Response:
+        form = request.form()
+        username = form.get("login", "").strip().lower()
+        with self._lock:
+            self.sign_in_attempts += 1
+        password_ok = secrets.compare_digest(form.get("password", "").encode(), DEMO_PASSWORD.encode())
+        if username != DEMO_USERNAME or not password_ok:
+            return self._sign_in_page(request, self.sign_in.wrong_password, username)
+        if self.sign_in.code_path:
+            pending = secrets.token_urlsafe(24)
+            self.pending.add(pending)
+            query = urlencode({"next": form.get("next", "")})
+            return redirect(f"{self.sign_in.code_path}?{query}").set_cookie(PENDING_COOKIE, pending)
+        return self._signed_in(form.get("next", ""))
+
+    def _code_page(self, request: Request, error: str = "") -> Response:
+        if request.cookies.get(PENDING_COOKIE) not in self.pending:
+            return redirect(self.sign_in.path)
+        sign_in = self.sign_in
+        code = _field("code", "otp", sign_in.code_label, "text", "one-time-code")
+        back = request.query.get("next", "") or request.form().get("next", "")
+        return self._guest_page("Two-factor authentication", sign_in.code_path, back, code, sign_in.code_submit, error)
+
+    def _code_submit(self, request: Request) -> Response:
+        pending = request.cookies.get(PENDING_COOKIE, "")
+        if pending not in self.pending:
+            return redirect(self.sign_in.path)
+        form = request.form()
+        if not totp_matches(DEMO_TOTP_SECRET, form.get("otp", "").replace(" ", "")):
+            return self._code_page(request, self.sign_in.wrong_code)
+        self.pending.discard(pending)
+        return self._signed_in(form.get("next", "")).delete_cookie(PENDING_COOKIE)
+
+    def _signed_in(self, next_path: str) -> Response:
+        with self._lock:
+            self.sign_ins += 1
+        response = redirect(self._next_path(next_path)).set_cookie(self.session_cookie, self._new_session())
+        for name, value in self.other_cookies.items():
+            response.set_cookie(name, value, http_only=False)
+        return response
+
+    def _new_session(self) -> str:
+        token = secrets.token_urlsafe(32)
+        with self._lock:
+            self.sessions[token] = secrets.token_urlsafe(16)
+        return token
+
+    def _next_path(self, value: str) -> str:
+        """A page on this site to return to (full URLs to its hosts allowed), else home."""
+        url = urlsplit(value)
+        if url.netloc not in ("", *self.hosts) or not url.path.startswith("/") or url.path.startswith("//"):
+            return self.home
+        return url.path + (f"?{url.query}" if url.query else "")
+
+    # -- the settings API --
+
+    def _save(self, request: Request, key: str) -> Response:
+        csrf = self.csrf(request)
+        if csrf is None:
+            return json_response({"message": "Sign in to continue."}, 401)
+        if not secrets.compare_digest(request.headers.get("X-CSRF-Token", "").encode(), csrf.encode()):
+            return json_response({"message": "CSRF check failed."}, 403)
+        try:
+            value = request.json()["value"]
+        except (ValueError, TypeError, KeyError):
+            value = None
+        if not self._valid(key, value):
+            return json_response({"message": f"Send {{\"value\": ...}} for one of: {self._described_settings()}."}, 400)
+        time.sleep(SAVE_LATENCY_SECONDS)
+        if self.variant == SAVE_FAILS:
+            return json_response({"message": "Internal server error."}, 500)
+        with self._lock:
+            self.settings[key] = value
+            self.saves += 1
+        return json_response({"key": key, "value": value})
+
+    # -- pages --
+
+    def page(self, title: str, body: str, request: Request | None = None, status: int = 200) -> Response:
+        """The one page shell: the platform's colours and the widget script, and for a signed-in
+        request the settings API and CSRF token the page's controls save with."""
+        csrf = self.csrf(request) if request is not None else None
+        meta = (f'<meta name="csrf-token" content="{escape(csrf)}">'
+                f'<meta name="settings-api" content="{escape(self.api_prefix)}">') if csrf else ""
+        return html_response(
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">{meta}'
+            f"<title>{escape(title)} / {escape(self.look.brand)}</title>"
+            f"<style>{self.look.css()}{_STYLE}</style></head>"
+            f"<body>{body}<script>{_WIDGETS}</script></body></html>", status)
+
+    def _guest_page(self, heading: str, action: str, back: str, fields: str, submit: str, error: str) -> Response:
+        alert = f'<p class="form-error" role="alert">{escape(error)}</p>' if error else ""
+        card = (f'<main class="guest"><div class="card"><p class="brand">{escape(self.look.brand)}</p>'
+                f'<h1>{escape(heading)}</h1><form method="post" action="{escape(action)}" class="form">'
+                f'<input type="hidden" name="next" value="{escape(back)}">{fields}{alert}'
+                f'<button type="submit" class="primary">{escape(submit)}</button></form></div></main>')
+        return self.page(heading, card)
+
+
+def _field(field_id: str, name: str, label: str, kind: str, autocomplete: str, value: str = "") -> str:
+    return (f'<div class="field"><label for="{field_id}">{escape(label)}</label>'
+            f'<input id="{field_id}" name="{name}" type="{kind}" autocomplete="{autocomplete}" '
+            f'value="{escape(value)}" required></div>')
+
+
+def path_with_query(request: Request) -> str:
+    return request.path + (f"?{urlencode(request.query)}" if request.query else "")
+
+
+# --- Controls: each carries data-key (what it saves) and data-saved (the server's value) -------
+
+
+def _saved(value: Value) -> str:
+    return escape(json.dumps(value))
+
+
+def switch(key: str, label_id: str, on: bool, *, native: bool = False) -> str:
+    """A switch named by the element label_id. native: an <input type=checkbox role=switch> as
+    some sites use; else a <button role=switch>."""
+    attributes = f'aria-labelledby="{label_id}" data-key="{key}" data-saved="{_saved(on)}"'
+    if native:
+        return f'<input type="checkbox" role="switch" class="switch" {attributes}{" checked" if on else ""}>'
+    return (f'<button type="button" role="switch" class="switch" aria-checked="{str(on).lower()}" {attributes}>'
+            '<span class="knob"></span></button>')
+
+
+def checkbox(key: str, label: str, on: bool) -> str:
+    """A checkbox inside its label, which names it."""
+    return (f'<label class="check"><span>{escape(label)}</span><input type="checkbox" data-key="{key}" '
+            f'data-saved="{_saved(on)}"{" checked" if on else ""}></label>')
+
+
+def dropdown(key: str, label_id: str | None, value: str, options: tuple[str, ...]) -> str:
+    """A native <select> labelled by label_id, or (None) only by nearby text."""
+    name = f'aria-labelledby="{label_id}"' if label_id else ""
+    listed = "".join(f'<option{" selected" if option == value else ""}>{escape(option)}</option>' for option in options)
+    return f'<select class="select" {name} data-key="{key}" data-saved="{_saved(value)}">{listed}</select>'
+
+
+def late(html: str, delay_ms: int = LATE_RENDER_MS) -> str:
+    """A loading skeleton now, html once the delay has passed (as client-rendered pages do)."""
+    return (f'<div class="late" aria-busy="true" data-late-ms="{delay_ms}"><div class="skeleton"></div>'
+            f'<div class="skeleton short"></div><template>{html}</template></div>')

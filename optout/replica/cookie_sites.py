@@ -1,0 +1,90 @@
+"""Two extensions of common.CookieSite for the WordPress.com, Medium, Google and Meta replicas.
+
+`FormPostSite`: pages that also send plain HTML forms (a menu choice, an objection form, a
+dialog's Save), each with the session's CSRF token in a hidden field; in the `save-fails`
+variant every such form is refused with an error page, as an overloaded site does.
+
+`SharedSignInSite`: the sign-in page lives on another host (accounts.google.com,
+www.instagram.com) and the session cookie covers every host under one domain, so signed-out
+visits are sent there with the full URL to come back to.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from html import escape
+from typing import Any, Callable
+from urllib.parse import urlencode, urlsplit
+
+from optout.replica.common import SAVE_FAILS, SAVE_LATENCY_SECONDS, CookieSite, path_with_query
+from optout.replica.server import Request, Response, redirect
+
+CSRF_FIELD = "fb_dtsg"  # the name hardly matters; Meta's forms carry theirs under this one
+PostHandler = Callable[[Request, dict[str, str]], Response]
+
+
+class FormPostSite(CookieSite):
+    def posts(self) -> dict[str, PostHandler]:
+        """Form targets: path -> handler(request, form), called only for a signed-in session."""
+        return {}
+
+    def handle(self, request: Request) -> Response:
+        handler = self.posts().get(request.path) if request.method == "POST" else None
+        return self._post(request, handler) if handler else super().handle(request)
+
+    def csrf_field(self, request: Request) -> str:
+        return f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(self.csrf(request) or "")}">'
+
+    def _post(self, request: Request, handler: PostHandler) -> Response:
+        csrf = self.csrf(request)
+        form = request.form()
+        if csrf is None or not secrets.compare_digest(form.get(CSRF_FIELD, "").encode(), csrf.encode()):
+            return self.error_page("Your session has ended. Sign in again to continue.", 403)
+        time.sleep(SAVE_LATENCY_SECONDS)
+        if self.variant == SAVE_FAILS:
+            return self.error_page("Something went wrong. We're working on getting this fixed as soon as we can.", 500)
+        return handler(request, form)
+
+    def error_page(self, message: str, status: int) -> Response:
+        return self.page("Error", f'<main class="guest"><div class="card"><h1>Sorry, something went wrong</h1>'
+                         f'<p role="alert">{escape(message)}</p><a href="{self.home}">Go back</a></div></main>',
+                         status=status)
+
+
+class SharedSignInSite(FormPostSite):
+    """hosts[0] serves the pages; sign_in_host the sign-in form."""
+
+    sign_in_host: str
+    cookie_domain: str  # ".google.com"
+
+    def handle(self, request: Request) -> Response:
+        if request.host == self.sign_in_host:
+            if request.path != self.sign_in.path:
+                return redirect(f"https://{self.hosts[0]}{self.home}")
+            return self._sign_in_page(request) if request.method == "GET" else self._sign_in_submit(request)
+        is_page = any(pattern.fullmatch(request.path) for pattern, _ in self._pages)
+        if request.method == "GET" and is_page and self.csrf(request) is None and request.host == self.hosts[0]:
+            back = f"https://{request.host}{path_with_query(request)}"
+            query = urlencode({self.sign_in.return_param: back})
+            return redirect(f"https://{self.sign_in_host}{self.sign_in.path}?{query}")
+        return super().handle(request)
+
+    def _signed_in(self, next_url: str) -> Response:
+        with self._lock:
+            self.sign_ins += 1
+        session = self._new_session()
+        return redirect(self._return_url(next_url)).set_cookie(self.session_cookie, session, domain=self.cookie_domain)
+
+    def _return_url(self, value: str) -> str:
+        """The page to come back to: a full URL on one of this site's hosts, else the home page."""
+        url = urlsplit(value)
+        if url.scheme != "https" or url.hostname not in self.hosts:
+            return f"https://{self.hosts[0]}{self.home}"
+        return value
+
+    def mint_session(self) -> dict[str, Any]:
+        state = super().mint_session()
+        for cookie in state["cookies"]:
+            cookie["domain"] = self.cookie_domain
+        return state
