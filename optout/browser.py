@@ -25,7 +25,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from playwright.async_api import async_playwright
 
 from optout.diagnostics import scrub_text, scrub_trace, secret_forms, stored_values
-from optout.driver import BrowserUnavailable, NavigationError, NavigationRefused
+from optout.driver import ActionFailed, BrowserUnavailable, NavigationError, NavigationRefused
 from optout.originmap import Mapping, resolver_rules
 from optout.schema import Locator, host_allowed, pattern
 
@@ -37,6 +37,7 @@ QUIET_CHROMIUM_FLAGS = [
     "--disable-quic",
 ]
 NAVIGATION_TIMEOUT_MS = 30_000
+ACTION_TIMEOUT_MS = 10_000  # a control that cannot be clicked in 10 s is not the control we expect
 SETTLE_SECONDS = 10
 QUIET_SECONDS = 0.5
 SECRET_FIELDS = "input[type=password], input[autocomplete=one-time-code]"
@@ -127,7 +128,8 @@ class PlaywrightDriver:
             ignore_https_errors=bool(self.options.origin_map),
         )
         page = await context.new_page()
-        page.set_default_timeout(NAVIGATION_TIMEOUT_MS)
+        page.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+        page.set_default_timeout(ACTION_TIMEOUT_MS)
         await context.route("**/*", _refuse_foreign_navigation(page, domains))
         if self.options.trace:
             # DOM snapshots only: screencast frames would show a one-time code as it is typed.
@@ -136,6 +138,16 @@ class PlaywrightDriver:
 
     async def close_page(self, page: PlaywrightPage) -> None:
         await page.page.context.close()
+
+
+@asynccontextmanager
+async def acting(verb: str, locator: Locator) -> AsyncIterator[None]:
+    """An action that times out means the page is not what the flow expects: say which control."""
+    try:
+        yield
+    except PlaywrightTimeout:
+        raise ActionFailed(f"Could not {verb} {locator.describe()} within {ACTION_TIMEOUT_MS // 1000}s: "
+                           "it stayed hidden, disabled or covered by something else.") from None
 
 
 def _refuse_foreign_navigation(page: PwPage, domains: list[str]):
@@ -221,7 +233,7 @@ class PlaywrightPage:
 
     async def selected_option(self, locator: Locator) -> str | None:
         return await self.resolve(locator).evaluate(
-            """el => {
+            r"""el => {
                 if (el.tagName === 'SELECT') return el.selectedOptions[0]?.label?.trim() ?? null;
                 const on = el.querySelector('input[type=radio]:checked, [role=radio][aria-checked=true]');
                 if (!on) return null;
@@ -234,17 +246,22 @@ class PlaywrightPage:
             }""")
 
     async def click(self, locator: Locator) -> None:
-        await self.resolve(locator).click()
+        async with acting("click", locator):
+            await self.resolve(locator).click()
 
     async def choose(self, locator: Locator, option: str) -> None:
-        target = self.resolve(locator)
+        async with acting(f'choose "{option}" in', locator):
+            await self._choose(self.resolve(locator), option)
+
+    async def _choose(self, target: PwLocator, option: str) -> None:
         if await target.evaluate("el => el.tagName") == "SELECT":
             await target.select_option(label=option)
         else:
             await target.get_by_role("radio", name=option, exact=True).check()
 
     async def fill(self, locator: Locator, value: str) -> None:
-        await self.resolve(locator).fill(value)
+        async with acting("type into", locator):  # the message never carries the value
+            await self.resolve(locator).fill(value)
 
     async def texts(self, locator: Locator) -> list[str]:
         return await self.resolve(locator).all_inner_texts()

@@ -139,8 +139,8 @@ def login(platform: str = typer.Argument(..., help="The platform to sign in to."
     from optout.errors import UsageError
 
     if not is_interactive():
-        raise UsageError(f"`optout login` needs a person at a screen; this session is not interactive. "
-                         f"Sign in on your own machine and use the saved session.")
+        raise UsageError("`optout login` needs a person at a screen; this session is not interactive. "
+                         "Sign in on your own machine and use the saved session.")
     runner = make_runner(origin_map, headed=True, non_interactive=False)
     flow = runner.load([platform])[0].flow
     if not runner.login(flow, timeout):

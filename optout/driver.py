@@ -13,6 +13,10 @@ class BrowserUnavailable(Exception):
     """No browser could be started; the message says how to install one."""
 
 
+class ActionFailed(Exception):
+    """A click, choice or typing could not be done: the page is not the one the flow describes."""
+
+
 class NavigationError(Exception):
     """A page could not be loaded: timeout, network failure, or a URL outside the flow's domains."""
 

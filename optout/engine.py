@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Protocol
 from urllib.parse import urlsplit
 
-from optout.driver import Driver, NavigationError, NavigationRefused, Page
+from optout.driver import ActionFailed, Driver, NavigationError, NavigationRefused, Page
 from optout.results import Result, State, StepReport, utc_now
 from optout.schema import Control, Flow, Locator, Setting, Step, pattern
 
@@ -173,6 +173,8 @@ class PlatformRun:
             result = self.result(setting, item, outcome.state, outcome.detail)
         except NavigationError as exc:
             result = self.result(setting, item, State.ERROR, str(exc))
+        except ActionFailed as exc:
+            result = self.result(setting, item, State.FLOW_OUTDATED, str(exc))
         except Exception as exc:  # one broken page must not take the other settings down with it
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             result = self.result(setting, item, State.ERROR, f"Unexpected {type(exc).__name__}: {first_line}")

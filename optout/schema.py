@@ -8,7 +8,7 @@ a dropdown, a menu, a form, one setting repeated per item); the engine decides w
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator

@@ -18,9 +18,9 @@ import pytest
 from optout import credentials
 from optout.replica import HOSTS, SITES, start_replica
 from optout.replica.linkedin import DEMO_PASSWORD, DEMO_USERNAME
-from tests.keyring_env import _delete_service_items, real_keyring_problem
 
 CLI_TIMEOUT = 120
+pytest_plugins = ["tests.keyring_env"]  # keyring fixtures: keyring_required, real_keyring, no_keyring, ...
 CLI_KEYRING_SERVICE = credentials.SERVICE  # what `optout` subprocesses use, whatever a test patches
 
 
@@ -109,13 +109,6 @@ class Cli:
 
 
 @pytest.fixture
-def keyring_required():
-    problem = real_keyring_problem()
-    if problem:
-        pytest.skip(f"needs a real keyring (run under scripts/with-keyring): {problem}")
-
-
-@pytest.fixture
 def cli(replicas, tmp_path, keyring_required) -> Iterator[Cli]:
     """`optout` with its own OPTOUT_HOME, every replica mapped, and no terminal to prompt on."""
     routes = ",".join(f"{host}=127.0.0.1:{site.port}" for name, site in replicas.items() for host in HOSTS[name])
@@ -123,4 +116,6 @@ def cli(replicas, tmp_path, keyring_required) -> Iterator[Cli]:
     env = {**keep, "OPTOUT_HOME": str(tmp_path / "home"), "OPTOUT_ORIGIN_MAP": routes, "COLUMNS": "200"}
     yield Cli(env, tmp_path / "home")
     # The keyring outlives the test: what it stored must not sign in the next test's runs.
-    _delete_service_items(CLI_KEYRING_SERVICE)
+    from tests.keyring_env import delete_service_items  # a plugin: imported once pytest registered it
+
+    delete_service_items(CLI_KEYRING_SERVICE)

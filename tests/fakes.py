@@ -11,6 +11,7 @@ import json
 
 import pyotp
 
+from optout.driver import ActionFailed
 from optout.schema import Locator, pattern
 
 LOGIN_URL = "https://www.example.com/login"
@@ -130,6 +131,8 @@ class FakePage:
 
     async def click(self, loc: Locator) -> None:
         el = self._one(loc)
+        if el.action == "covered":
+            raise ActionFailed(f"Could not click {loc.describe()}: covered.")
         self.clicks.append(loc.describe())
         if el.setting:
             self._set(el.setting, not self.ui_state[el.setting], save=True)

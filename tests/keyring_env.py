@@ -59,7 +59,7 @@ def real_keyring(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     service = f"optout-test-{uuid.uuid4().hex[:12]}"
     monkeypatch.setattr(credentials, "SERVICE", service)
     yield service
-    _delete_service_items(service)
+    delete_service_items(service)
 
 
 @pytest.fixture
@@ -72,10 +72,17 @@ def no_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     keyring.set_keyring(previous)
 
 
-def _delete_service_items(service: str) -> None:
+def delete_service_items(service: str) -> None:
     """Delete every item the test left under its service name, whatever it was called."""
     import secretstorage
 
     with contextlib.closing(secretstorage.dbus_init()) as connection:
         for item in secretstorage.get_default_collection(connection).search_items({"service": service}):
             item.delete()
+
+
+@pytest.fixture
+def keyring_required():
+    problem = real_keyring_problem()
+    if problem:
+        pytest.skip(f"needs a real keyring (run under scripts/with-keyring): {problem}")

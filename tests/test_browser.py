@@ -8,7 +8,7 @@ import base64
 import pytest
 
 from optout.browser import LaunchOptions, launch
-from optout.driver import NavigationError
+from optout.driver import ActionFailed, NavigationError
 from optout.originmap import Mapping
 from optout.replica import HOSTS
 from optout.schema import Locator
@@ -79,3 +79,17 @@ def test_typed_password_is_masked_in_screenshots(replicas, tmp_path):
             }""", [data, x, y])
 
     assert tuple(in_browser(replicas, scenario)) == MASK_COLOUR
+
+
+def test_a_covered_control_is_reported_by_name_not_waited_on_for_ever(replicas):
+    async def scenario(page):
+        await page.goto(LOGIN)
+        await page.page.set_content(
+            '<button role="switch" aria-checked="true">Use my data</button>'
+            '<div style="position:fixed;inset:0;background:white">A consent banner</div>')
+        with pytest.raises(ActionFailed) as raised:
+            await page.click(Locator(role="switch", name="Use my data"))
+        return str(raised.value)
+
+    assert in_browser(replicas, scenario) == ('Could not click switch "Use my data" within 10s: '
+                                              "it stayed hidden, disabled or covered by something else.")

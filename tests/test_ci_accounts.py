@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from tests.keyring_env import isolated_home, no_keyring  # noqa: F401  (fixtures)
 
 from optout.accounts import StoredAccount, known_accounts
 from optout.engine import AccountUnusable, Engine, Job, RunOptions

@@ -8,7 +8,6 @@ import warnings
 
 import keyring
 import pytest
-from tests.keyring_env import isolated_home, no_keyring, real_keyring  # noqa: F401  (fixtures)
 
 from optout import credentials
 from optout.credentials import Credentials, CredentialsError

@@ -340,3 +340,10 @@ def test_platforms_run_concurrently_each_in_its_own_page():
     results = asyncio.run(engine.run([Job(flow, flow.settings, MemoryAccount(SECRETS)) for flow in flows]))
     assert [r.platform for r in results] == ["one", "two", "three"]
     assert len(driver.pages) == 3
+
+
+def test_a_control_that_cannot_be_clicked_is_flow_outdated():
+    site = site_with(El(role="switch", name=LABEL, region=LABEL, setting="ai", action="covered"))
+    result, _ = run(site, apply=True)
+    assert (result.state, result.detail) == (State.FLOW_OUTDATED, f'Could not click switch "{LABEL}": covered.')
+    assert site.settings["ai"] is True

@@ -3,7 +3,6 @@ import stat
 
 import keyring
 import pytest
-from tests.keyring_env import isolated_home, no_keyring, real_keyring  # noqa: F401  (fixtures)
 
 from optout import credentials
 from optout.sessions import BLOB_PREFIX, SessionError, SessionStore
