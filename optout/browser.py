@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -302,10 +303,11 @@ class PlaywrightPage:
         snapshot = await self.page.locator("body").aria_snapshot()
         (directory / "aria-snapshot.yaml").write_text(scrub_text(snapshot, secret_forms(secrets)), encoding="utf-8")
         if self.tracing:  # one trace chunk per diagnosis: what happened since the previous one
-            trace = directory / "trace.zip"
-            await self.page.context.tracing.stop_chunk(path=str(trace))
-            await self.page.context.tracing.start_chunk()
-            scrub_trace(trace, secrets)
+            with tempfile.TemporaryDirectory(prefix="optout-trace-") as private:  # 0700, gone after
+                raw = Path(private) / "trace.zip"
+                await self.page.context.tracing.stop_chunk(path=str(raw))
+                await self.page.context.tracing.start_chunk()
+                scrub_trace(raw, directory / "trace.zip", secrets)
 
     async def wait(self, seconds: float) -> None:
         await asyncio.sleep(seconds)

@@ -85,14 +85,15 @@ def scrub_bytes(data: bytes, forms: list[str]) -> bytes:
     return data
 
 
-def scrub_trace(path: Path, secrets: list[str]) -> None:
-    """Rewrite a Playwright trace zip in place with every entry scrubbed."""
+def scrub_trace(raw: Path, destination: Path, secrets: list[str]) -> None:
+    """Write a scrubbed copy of the Playwright trace zip `raw` to `destination`. The raw trace
+    belongs in a private temporary place: only the scrubbed copy may reach a bundle."""
     forms = secret_forms(secrets)
-    with zipfile.ZipFile(path) as trace:
+    with zipfile.ZipFile(raw) as trace:
         entries = [(info, trace.read(info)) for info in trace.infolist()]
-    scrubbed_path = path.with_name(f".{path.name}.scrubbing")
-    with zipfile.ZipFile(scrubbed_path, "w", compression=zipfile.ZIP_DEFLATED) as scrubbed:
+    partial = destination.with_name(f".{destination.name}.partial")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as scrubbed:
         for info, data in entries:
             scrub = scrub_json_lines if info.filename.endswith(JSON_LINES_SUFFIXES) else scrub_bytes
             scrubbed.writestr(info.filename, scrub(data, forms))
-    scrubbed_path.replace(path)
+    partial.replace(destination)

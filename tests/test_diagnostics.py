@@ -48,10 +48,10 @@ def read_entries(path: Path) -> dict[str, str]:
 
 
 def test_trace_is_scrubbed_of_known_secrets_in_every_encoding_and_of_every_cookie(tmp_path):
-    path = tmp_path / "trace.zip"
-    fake_trace(path)
+    raw, path = tmp_path / "raw.zip", tmp_path / "trace.zip"
+    fake_trace(raw)
 
-    scrub_trace(path, [PASSWORD, COOKIE])
+    scrub_trace(raw, path, [PASSWORD, COOKIE])
 
     entries = read_entries(path)
     assert sorted(entries) == ["resources/form.dat", "resources/page.html", "trace.network", "trace.trace"]
