@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable, Protocol
 from urllib.parse import urlsplit
 
+from optout.credentials import env_var_name
 from optout.driver import ActionFailed, Driver, NavigationError, NavigationRefused, Page
 from optout.results import Result, State, StepReport, utc_now
 from optout.schema import Control, Flow, Locator, Setting, Step, pattern
@@ -411,13 +412,16 @@ class PlatformRun:
     async def sign_in_once(self) -> None:
         login = self.flow.login
         assert login is not None
-        how = f"run `optout login {self.flow.platform}` to sign in in a browser window"
+        platform = self.flow.platform
+        how = f"run `optout login {platform}` to sign in in a browser window"
+        exported = f"in CI, an exported session in {env_var_name(platform, 'session')}"
         if login.method == "browser":
-            raise Outcome(State.LOGIN_REQUIRED, f"{self.flow.name} needs a saved session: {how}.")
+            raise Outcome(State.LOGIN_REQUIRED, f"{self.flow.name} needs a saved session: {how} ({exported}).")
         secrets = self.account.credentials()
         if secrets is None:
             raise Outcome(State.LOGIN_REQUIRED, f"No saved session or credentials for {self.flow.name}: {how}, "
-                          f"or store them with `optout credentials set {self.flow.platform} --username ...`.")
+                          f"or store them with `optout credentials set {platform} --username ...` ({exported}, "
+                          f"or {env_var_name(platform, 'username')} and {env_var_name(platform, 'password')}).")
         self.secrets = [s for s in (secrets.password, secrets.totp_secret) if s]
         self.engine.progress(f"{self.flow.platform}: signing in")
         if not self.at(login.signed_out_urls):

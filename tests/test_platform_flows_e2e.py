@@ -115,7 +115,7 @@ def test_without_a_saved_session_sign_in_is_left_to_the_person(cli, replicas):
     assert code == 3
     assert {r["platform"]: (r["state"], r["detail"]) for r in checked["results"]} == {
         platform: ("login_required", f"{name} needs a saved session: run `optout login {platform}` to sign in "
-                                     "in a browser window.")
+                                     f"in a browser window (in CI, an exported session in OPTOUT_{platform.upper()}_SESSION).")
         for platform, name in BROWSER_SIGN_IN.items()}
     assert all(replicas[platform].state()["sign_in_attempts"] == 0 for platform in BROWSER_SIGN_IN)
 
