@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from typing import Callable, Iterable
 
 from optout import credentials
@@ -57,7 +58,6 @@ class StoredAccount:
             return  # CI without a keyring: nothing can keep it, and saying so each run is noise
         self.store.save(self.platform, state)
 
-
     def submission(self, setting_id: str) -> dict | None:
         return read_submissions().get(self.platform, {}).get(setting_id)
 
@@ -67,7 +67,7 @@ class StoredAccount:
         write_private(submissions_file(), json.dumps(submissions, indent=2).encode())
 
 
-def submissions_file():
+def submissions_file() -> Path:
     return private_dir() / "submissions.json"
 
 

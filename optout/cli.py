@@ -484,12 +484,11 @@ def schedule_remove() -> None:
 
 
 def known_platform(platform: str) -> None:
-    from optout.errors import UsageError
+    """The same check, and message, as naming the platform to `check`."""
     from optout.loader import load_flows
+    from optout.runner import select
 
-    flows = load_flows()
-    if platform not in flows:
-        raise UsageError(f"Unknown platform {platform!r}. Known: {', '.join(sorted(flows))}.")
+    select(load_flows(), [platform.partition("/")[0]], known=set())
 
 
 def main() -> None:

@@ -23,9 +23,9 @@ def optout_home() -> Path:
     return Path(user_data_dir("optout", appauthor=False))
 
 
-def private_dir(*parts: str) -> Path:
-    """Return OPTOUT_HOME/parts..., created 0700 at every level we create."""
-    path = optout_home()
+def private_dir(*parts: str, home: Path | None = None) -> Path:
+    """Return home/parts... (home: OPTOUT_HOME), created 0700 at every level we create."""
+    path = home or optout_home()
     for part in ("", *parts):
         path = path / part if part else path
         path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)

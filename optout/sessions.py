@@ -22,7 +22,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from optout import credentials
-from optout.home import PRIVATE_DIR_MODE, optout_home, private_dir, write_private
+from optout.home import optout_home, private_dir, write_private
 
 SESSION_SUFFIX = ".session"
 BLOB_PREFIX = "optout-session-v1:"
@@ -55,7 +55,7 @@ class SessionStore:
                 "No keyring is available to hold the session key, so the session is not saved. "
                 f"Unlock or set up the system keyring, then run `optout login {platform}` again."
             )
-        path = self._make_directory() / file_name
+        path = private_dir("sessions", home=self._home) / file_name
         write_private(path, Fernet(key).encrypt(json.dumps(state).encode()))
         return path
 
@@ -129,15 +129,6 @@ class SessionStore:
                 "The exported session cannot be decrypted: the passphrase is wrong "
                 "or the export was altered."
             ) from None
-
-    def _make_directory(self) -> Path:
-        if self._home is None:
-            return private_dir("sessions")
-        # An explicit home is not OPTOUT_HOME, so private_dir cannot make it; same modes.
-        for path in (self._home, self.directory):
-            path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
-            os.chmod(path, PRIVATE_DIR_MODE)
-        return self.directory
 
     @staticmethod
     def _file_name(platform: str) -> str:
