@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from optout.schema import Locator
+from optout.schema import Interruption, Locator
 
 
 class BrowserUnavailable(Exception):
@@ -70,8 +70,24 @@ class Page(Protocol):
 
     async def wait(self, seconds: float) -> None: ...
 
+    async def press(self, key: str) -> None:
+        """Press a key on the page (Escape closes a dialog)."""
+
+    async def language(self) -> str | None:
+        """The page's language: <html lang>, e.g. "de" or "en-GB"; None when it does not say."""
+
+    async def controls(self, roles: tuple[str, ...]) -> list[tuple[str, str]]:
+        """(role, accessible name) of every visible control of these roles, in page order."""
+
+    async def watch_for(self, interruptions: list[Interruption]) -> None:
+        """Dismiss these whenever one covers a control the engine is acting on."""
+
+    def take_dismissed(self) -> list[str]:
+        """The names of interruptions dismissed while acting since the last call."""
+
 
 class Driver(Protocol):
-    async def open_page(self, platform: str, domains: list[str], session: dict | None) -> Page: ...
+    async def open_page(self, platform: str, domains: list[str], session: dict | None) -> Page:
+        """A page in a fresh context; top-level navigation outside `domains` is refused."""
 
     async def close_page(self, page: Page) -> None: ...

@@ -4,19 +4,38 @@ and prove it stayed off. Talks to the browser only through the driver protocol."
 from __future__ import annotations
 
 import asyncio
+import difflib
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Awaitable, Callable, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from optout.credentials import env_var_name
 from optout.driver import ActionFailed, Driver, NavigationError, NavigationRefused, Page
-from optout.results import Result, State, StepReport, utc_now
-from optout.schema import Control, Flow, Locator, Setting, Step, pattern
+from optout.results import Result, State, StepReport, redact_urls, utc_now
+from optout.schema import Control, Flow, Locator, Setting, Step, host_allowed, pattern
 
 POLL_SECONDS = 0.25
 SIGN_IN_SECONDS = 30
+OPTIONAL_STEP_SECONDS = 3  # how long an optional step's element gets to show before it is skipped
+CLOSE_PAGE_SECONDS = 10
+MAX_CANDIDATES = 5
+# Roles worth suggesting when a control of one of these roles is missing (a switch may become a checkbox).
+CANDIDATE_ROLES = {"switch": ("switch", "checkbox"), "checkbox": ("checkbox", "switch"),
+                   "radio": ("radio", "radiogroup"), "radiogroup": ("radiogroup", "radio"),
+                   "combobox": ("combobox", "button"), "button": ("button", "combobox", "link"),
+                   "menuitem": ("menuitem", "menuitemradio"), "menuitemradio": ("menuitemradio", "menuitem")}
+ANY_CONTROL = ("switch", "checkbox", "radio", "combobox", "button", "link", "textbox")
+LANGUAGES = {
+    "ar": "Arabic", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek", "en": "English",
+    "es": "Spanish", "fi": "Finnish", "fr": "French", "he": "Hebrew", "hi": "Hindi", "hu": "Hungarian",
+    "id": "Indonesian", "it": "Italian", "ja": "Japanese", "ko": "Korean", "nb": "Norwegian", "nl": "Dutch",
+    "no": "Norwegian", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "sv": "Swedish",
+    "th": "Thai", "tr": "Turkish", "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese",
+}
+T = TypeVar("T")
 
 
 class AccountUnusable(Exception):
@@ -54,6 +73,9 @@ class RunOptions:
     diagnostics_dir: Path | None = None  # a bundle per undetermined setting, to fix the flow from
     concurrency: int = 3
     retry_delays: tuple[float, ...] = (1.0, 4.0)  # backoff before each retry of a failed page load
+    # Watchdogs: a page, a pattern or a browser that stops answering ends with `error`, never a hang.
+    setting_seconds: float = 300.0  # one setting (or one per-item setting), sign-in included
+    run_seconds: float = 1800.0  # the whole run
 
 
 @dataclass
@@ -68,10 +90,11 @@ class Job:
 class Outcome(Exception):
     """Ends one setting (or every setting of a platform, for sign-in) with a final state."""
 
-    def __init__(self, state: State, detail: str):
+    def __init__(self, state: State, detail: str, candidates: list[dict] | None = None):
         super().__init__(detail)
         self.state = state
         self.detail = detail
+        self.candidates = candidates or []
 
 
 @dataclass
@@ -79,7 +102,20 @@ class Found:
     locator: Locator
 
 
+NOT_OFFERED = object()  # what a search returns when the page says the setting is not offered
+
 Progress = Callable[[str], None]
+
+
+async def poll_until(page: Page, attempt: Callable[[], Awaitable[T | None]], timeout: float) -> T | None:
+    """The one deadline loop: attempt() until it returns something, or None once timeout passed."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        value = await attempt()
+        if value is not None or loop.time() >= deadline:
+            return value
+        await page.wait(POLL_SECONDS)
 
 
 class Engine:
@@ -89,15 +125,27 @@ class Engine:
         self.progress = progress
 
     async def run(self, jobs: list[Job]) -> list[Result]:
-        """Platforms run concurrently (bounded); a platform's settings run one after another."""
+        """Platforms run concurrently (bounded); a platform's settings run one after another.
+        A platform still running when the run's watchdog fires ends with `error`."""
         limit = asyncio.Semaphore(self.options.concurrency)
 
         async def bounded(job: Job) -> list[Result]:
             async with limit:
                 return await self.run_platform(job)
 
-        per_platform = await asyncio.gather(*(bounded(job) for job in jobs))
-        return [result for results in per_platform for result in results]
+        tasks = [asyncio.create_task(bounded(job)) for job in jobs]
+        await asyncio.wait(tasks, timeout=self.options.run_seconds)
+        results: list[Result] = []
+        for job, task in zip(jobs, tasks):
+            if task.done():
+                results += task.result()
+                continue
+            task.cancel()
+            detail = (f"The run's watchdog stopped {job.flow.name} after {self.options.run_seconds:g}s: "
+                      "its pages stopped answering. Try again later.")
+            results += [Result(job.flow.platform, s.id, s.title, State.ERROR, detail) for s in job.settings]
+        await asyncio.gather(*tasks, return_exceptions=True)  # let the cancelled ones close their pages
+        return results
 
     async def run_platform(self, job: Job) -> list[Result]:
         known = {s.id: known_without_browser(job, s) for s in job.settings}
@@ -113,12 +161,24 @@ class Engine:
         except AccountUnusable as problem:
             return {s.id: [Result(job.flow.platform, s.id, s.title, State.LOGIN_REQUIRED, str(problem))]
                     for s in settings}
-        page = await self.driver.open_page(job.flow.platform, job.flow.domains, session)
+        flow = job.flow
+        page = await self.driver.open_page(flow.platform, flow.domains + flow.sign_in_domains(), session)
         try:
+            await page.watch_for(flow.interruptions)
             run = PlatformRun(self, job, page)
-            return {setting.id: await run.run_setting(setting) for setting in settings}
+            results: dict[str, list[Result]] = {}
+            for setting in settings:
+                results[setting.id] = await run.run_setting_watched(setting)
+            return results
         finally:
-            await self.driver.close_page(page)
+            await self.close_quietly(page)
+
+    async def close_quietly(self, page: Page) -> None:
+        """Close a page even when its browser stopped answering: the run must end either way."""
+        try:
+            await asyncio.wait_for(self.driver.close_page(page), CLOSE_PAGE_SECONDS)
+        except Exception as exc:  # a page that cannot close costs nothing more than a message
+            self.progress(f"could not close a page: {type(exc).__name__}")
 
 
 def known_without_browser(job: Job, setting: Setting) -> Result | None:
@@ -148,10 +208,24 @@ class PlatformRun:
         self.page = page
         self.sign_in_outcome: Outcome | None = None  # set once sign-in was tried and failed
         self.signed_in = False
+        self.stalled: str | None = None  # set when a setting's watchdog fired: the page is not to be trusted
         self.secrets: list[str] = []
         self.steps: list[StepReport] = []
 
     # -- per setting -----------------------------------------------------------------------
+
+    async def run_setting_watched(self, setting: Setting) -> list[Result]:
+        """run_setting under the setting's watchdog; once one fires, the platform's page is not
+        used again and its remaining settings end with `error` too."""
+        if self.stalled:
+            return [self.result(setting, None, State.ERROR, self.stalled)]
+        seconds = self.engine.options.setting_seconds
+        try:
+            return await asyncio.wait_for(self.run_setting(setting), seconds)
+        except asyncio.TimeoutError:
+            self.stalled = (f"{self.flow.name}'s page stopped answering (the watchdog stopped it after {seconds:g}s); "
+                            "nothing more was done on it. Try again later.")
+            return [self.result(setting, None, State.ERROR, self.stalled)]
 
     async def run_setting(self, setting: Setting) -> list[Result]:
         if setting.for_each is None:
@@ -171,7 +245,7 @@ class PlatformRun:
         try:
             result = await self.check_or_apply(setting, item)
         except Outcome as outcome:
-            result = self.result(setting, item, outcome.state, outcome.detail)
+            result = self.result(setting, item, outcome.state, outcome.detail, candidates=outcome.candidates)
         except NavigationError as exc:
             result = self.result(setting, item, State.ERROR, str(exc))
         except ActionFailed as exc:
@@ -258,7 +332,8 @@ class PlatformRun:
             await self.page.choose(locator, str(control.opted_out))
         elif control.kind == "menu":
             await self.page.click(locator)
-            await self.click_unique([Locator(role="menuitem", name=str(control.opted_out))], 10)
+            option = str(control.opted_out)  # a plain menu item, or one that shows a checked state
+            await self.click_unique([Locator(role="menuitem", name=option), Locator(role="menuitemradio", name=option)], 10)
         await self.page.settle()
         for step in control.after_change:
             await self.step(step, item, 10)
@@ -296,37 +371,100 @@ class PlatformRun:
                            changed=True, evidence=evidence)
 
     async def find(self, target: list[Locator], timeout: float, not_offered: list[Locator] = ()) -> Found | None:
-        """The first locator with exactly one match, waiting for late pages; None when the page
-        says the setting is not offered. Two matches end the setting: never a guess."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
+        """The first locator with exactly one match, waiting for late pages and dismissing what
+        covers them; None when the page says the setting is not offered. Two matches end the
+        setting (never a guess); no match ends it with what the page has instead."""
+        found = await self.search(target, timeout, not_offered)
+        if found is None:
+            raise await self.not_found(target, timeout)
+        return None if found is NOT_OFFERED else found
+
+    async def search(self, target: list[Locator], timeout: float, not_offered: list[Locator] = ()) -> object:
+        """A Found, NOT_OFFERED, or None when nothing matched within timeout."""
+
+        async def attempt() -> object:
             for locator in not_offered:
                 if await self.page.count(locator):
-                    return None
+                    return NOT_OFFERED
             for locator in target:
                 matches = await self.page.count(locator)
                 if matches == 1:
                     return Found(locator)
                 if matches > 1:
-                    raise Outcome(State.FLOW_OUTDATED, f"{matches} elements match {locator.describe()} on {self.page.url}; "
-                                  "refusing to guess which one is the setting.")
-            if loop.time() >= deadline:
-                tried = "; ".join(loc.describe() for loc in target)
-                raise Outcome(State.FLOW_OUTDATED, f"Nothing on {self.page.url} matched {tried} within {timeout:g}s. "
-                              f"{self.flow.name} may have moved or renamed the setting.")
-            await self.page.wait(POLL_SECONDS)
+                    raise Outcome(State.FLOW_OUTDATED, f"{matches} elements match {locator.describe()} on "
+                                  f"{self.page.url}; refusing to guess which one is the setting.")
+            await self.dismiss_interruptions()
+            return None
+
+        return await poll_until(self.page, attempt, timeout)
+
+    async def dismiss_interruptions(self) -> None:
+        """Dismiss the first declared interruption showing (with the control the flow names)."""
+        for interruption in self.flow.interruptions:
+            if not any([await self.page.count(loc) for loc in interruption.appears]):
+                continue
+            dismiss = await self.first_match(interruption.dismiss)
+            if dismiss is not None:
+                self.engine.progress(f"{self.flow.platform}: dismissing {interruption.name}")
+                await self.page.click(dismiss)
+                await self.page.settle()
+                self.steps.append(StepReport(f"dismiss {interruption.name}", "ok", dismiss.describe()))
+                return
+
+    async def not_found(self, target: list[Locator], timeout: float) -> Outcome:
+        """flow_outdated, with the page's language when the flow's labels are not in it, and the
+        controls of the expected kind the page does have (to fix the flow with, never to click)."""
+        tried = "; ".join(loc.describe() for loc in target)
+        detail = (f"Nothing on {self.page.url} matched {tried} within {timeout:g}s. "
+                  f"{self.flow.name} may have moved or renamed the setting.")
+        language = await self.page.language()
+        primary = (language or "").split("-")[0].lower()
+        if primary and primary not in self.flow.languages:
+            detail += (f" The page is in {LANGUAGES.get(primary, 'another language')} ({language}) and this flow's "
+                       f"labels are in {', '.join(LANGUAGES.get(code, code) for code in self.flow.languages)}: "
+                       f"switch {self.flow.name}'s language to English, or add labels for that language "
+                       "(a local flow, see docs/flows.md).")
+        candidates = await self.candidates(target)
+        if candidates:
+            detail += " Similar controls on the page: " + "; ".join(f'{c["role"]} "{c["name"]}"' for c in candidates) + "."
+        return Outcome(State.FLOW_OUTDATED, detail, candidates)
+
+    async def candidates(self, target: list[Locator]) -> list[dict]:
+        roles = tuple(dict.fromkeys(r for loc in target if loc.role for r in CANDIDATE_ROLES.get(loc.role, (loc.role,))))
+        wordings = [w for loc in target for w in (loc.name, loc.name_pattern, loc.within, loc.label, loc.text,
+                                                   loc.text_pattern) if w]
+        try:
+            found = await self.page.controls(roles or ANY_CONTROL)
+        except Exception as exc:  # suggestions are a help; the result stands without them
+            self.engine.progress(f"{self.flow.platform}: no candidates: {type(exc).__name__}")
+            return []
+
+        def likeness(control: tuple[str, str]) -> float:
+            name = control[1].lower()
+            return max((difflib.SequenceMatcher(None, name, w.lower()).ratio() for w in wordings), default=0.0)
+
+        named = [c for c in dict.fromkeys(found) if c[1].strip()]
+        ranked = sorted(named, key=likeness, reverse=True)[:MAX_CANDIDATES]
+        return [{"role": role, "name": name} for role, name in ranked]
 
     async def click_unique(self, target: list[Locator], timeout: float) -> None:
         found = await self.find(target, timeout)
         assert found is not None
         await self.page.click(found.locator)
         await self.page.settle()
+        self.guard_host()
 
     async def step(self, step: Step, item: str | None, timeout: float) -> None:
         try:
             if step.goto is not None:
                 await self.open(step.goto.replace("{item}", item or ""))
+            elif step.press is not None:
+                await self.page.press(step.press)
+                await self.page.settle()
+            elif step.optional:
+                if not await self.optional_step(step, item):
+                    self.steps.append(StepReport(step.describe(), "skipped", "not shown"))
+                    return
             elif step.click is not None:
                 await self.click_unique(with_item(step.click, item), timeout)
             elif step.wait_for is not None:
@@ -336,20 +474,32 @@ class PlatformRun:
             raise
         self.steps.append(StepReport(step.describe(), "ok"))
 
+    async def optional_step(self, step: Step, item: str | None) -> bool:
+        """Do a click or wait_for whose element may never show; False when it did not."""
+        target = with_item(step.click or step.wait_for or [], item)
+        found = await self.search(target, OPTIONAL_STEP_SECONDS)
+        if not isinstance(found, Found):
+            return False
+        if step.click is not None:
+            await self.page.click(found.locator)
+            await self.page.settle()
+            self.guard_host()
+        return True
+
     async def list_items(self, setting: Setting) -> list[str]:
         """The items (sites, blogs) a per-item setting repeats over, read from their list page."""
         assert setting.for_each is not None
         await self.open(setting.for_each.url)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + setting.timeout_seconds
-        while True:
+
+        async def attempt() -> list[str] | None:
             for locator in setting.for_each.items:
                 texts = [t.strip() for t in await self.page.texts(locator) if t.strip()]
                 if texts:
                     return list(dict.fromkeys(texts))
-            if loop.time() >= deadline:
-                return []
-            await self.page.wait(POLL_SECONDS)
+            await self.dismiss_interruptions()
+            return None
+
+        return await poll_until(self.page, attempt, setting.timeout_seconds) or []
 
     # -- pages and signing in --------------------------------------------------------------
 
@@ -358,12 +508,17 @@ class PlatformRun:
 
     async def open(self, url: str) -> None:
         status = await self.load(url)
-        if self.at(self.flow.login.checkpoint_urls if self.flow.login else []):
+        self.guard_host()
+        login = self.flow.login
+        if login and self.at(login.refused_urls):
+            raise self.refused()
+        if login and self.at(login.checkpoint_urls):
             raise self.security_check()
-        if self.at(self.flow.login.signed_out_urls if self.flow.login else []):
+        if on_sign_in_page(self.flow, self.page.url):
             await self.sign_in()
             status = await self.load(url)
-            if self.at(self.flow.login.signed_out_urls):
+            self.guard_host()
+            if on_sign_in_page(self.flow, self.page.url):
                 raise Outcome(State.LOGIN_REQUIRED, f"{self.flow.name} still shows its sign-in page after signing in.")
         if status >= 500:
             raise Outcome(State.ERROR, f"{self.flow.name} answered HTTP {status} for {url}; try again later.")
@@ -389,12 +544,30 @@ class PlatformRun:
         return await self.page.goto(url)
 
     def at(self, path_patterns: list[str]) -> bool:
-        path = urlsplit(self.page.url).path
-        return any(pattern(p).search(path) for p in path_patterns)
+        return path_matches(self.page.url, path_patterns)
+
+    def guard_host(self) -> None:
+        """After every navigation: the page must still be on the flow's domains (or a sign-in
+        domain). Redirects are followed by the browser before any route guard sees them."""
+        host = urlsplit(self.page.url).hostname or ""
+        if not host_allowed(host, self.flow.domains + self.flow.sign_in_domains()):
+            raise Outcome(State.ERROR, f"{self.flow.name} sent the browser to {host}, outside "
+                          f"{', '.join(self.flow.domains)}. optout stopped there and typed nothing.")
+
+    def guard_password_host(self) -> None:
+        """Immediately before typing a stored secret: only on the hosts the flow says take it."""
+        host = urlsplit(self.page.url).hostname or ""
+        if not host_allowed(host, self.flow.password_domains()):
+            raise Outcome(State.ERROR, f"The sign-in form is on {host}, which this flow does not allow to "
+                          f"receive your {self.flow.name} login ({', '.join(self.flow.password_domains())}); "
+                          "optout typed nothing.")
 
     def security_check(self) -> Outcome:
         return Outcome(State.NEEDS_HUMAN, f"{self.flow.name} is showing a security check. It is yours to complete: "
                        f"run `optout login {self.flow.platform}` and finish it in the browser window.")
+
+    def refused(self) -> Outcome:
+        return Outcome(State.LOGIN_REQUIRED, refused_message(self.flow))
 
     async def sign_in(self) -> None:
         """Sign in with stored credentials, once per run; a failure ends every later setting too."""
@@ -417,7 +590,10 @@ class PlatformRun:
         exported = f"in CI, an exported session in {env_var_name(platform, 'session')}"
         if login.method == "browser":
             raise Outcome(State.LOGIN_REQUIRED, f"{self.flow.name} needs a saved session: {how} ({exported}).")
-        secrets = self.account.credentials()
+        try:
+            secrets = self.account.credentials()
+        except AccountUnusable as refusal:  # e.g. a login stored for other domains than this flow's
+            raise Outcome(State.LOGIN_REQUIRED, str(refusal)) from None
         if secrets is None:
             raise Outcome(State.LOGIN_REQUIRED, f"No saved session or credentials for {self.flow.name}: {how}, "
                           f"or store them with `optout credentials set {platform} --username ...` ({exported}, "
@@ -426,23 +602,36 @@ class PlatformRun:
         self.engine.progress(f"{self.flow.platform}: signing in")
         if not self.at(login.signed_out_urls):
             await self.page.goto(login.url)
+            self.guard_host()
         assert login.username and login.password and login.submit
-        for target, value in ((login.username, secrets.username), (login.password, secrets.password)):
-            found = await self.find(target, SIGN_IN_SECONDS)
-            assert found is not None
-            await self.page.fill(found.locator, value)
+        await self.type_secret(login.username, secrets.username)
+        for step in login.after_username:
+            await self.step(step, None, SIGN_IN_SECONDS)
+        await self.type_secret(login.password, secrets.password)
         await self.click_unique(login.submit, SIGN_IN_SECONDS)
         await self.await_signed_in(secrets)
         self.engine.progress(f"{self.flow.platform}: signed in")
         self.save_session(await self.page.session_state())
 
+    async def type_secret(self, target: list[Locator], value: str) -> None:
+        found = await self.find(target, SIGN_IN_SECONDS)
+        assert found is not None
+        self.guard_password_host()
+        await self.page.fill(found.locator, value)
+
     async def await_signed_in(self, secrets: SignInSecrets) -> None:
+        """What the page says after the password, in order: a rejected password (even on a
+        checkpoint-like URL), a one-time code, a refusal, a security check, or signed in."""
         login = self.flow.login
         assert login is not None
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + SIGN_IN_SECONDS
         code_sent = False
-        while loop.time() < deadline:
+
+        async def attempt() -> bool | None:
+            nonlocal code_sent
+            self.guard_host()
+            if any([await self.page.count(loc) for loc in login.failure]):
+                raise Outcome(State.LOGIN_REQUIRED, f"{self.flow.name} rejected the stored username or password. "
+                              f"Update them with `optout credentials set {self.flow.platform}`.")
             if login.one_time_code and await self.first_match(login.one_time_code.field):
                 if code_sent or not secrets.totp_secret:
                     raise Outcome(State.NEEDS_HUMAN, f"{self.flow.name} asks for a one-time code"
@@ -450,15 +639,15 @@ class PlatformRun:
                                   f"{self.flow.platform}`, or store the TOTP secret with `optout credentials set`.")
                 await self.enter_code(secrets.totp_secret)
                 code_sent = True
-            elif self.at(login.checkpoint_urls):
+                return None
+            if self.at(login.refused_urls):
+                raise self.refused()
+            if self.at(login.checkpoint_urls):
                 raise self.security_check()
-            elif any([await self.page.count(loc) for loc in login.failure]):
-                raise Outcome(State.LOGIN_REQUIRED, f"{self.flow.name} rejected the stored username or password. "
-                              f"Update them with `optout credentials set {self.flow.platform}`.")
-            elif not self.at(login.signed_out_urls):
-                return
-            await self.page.wait(POLL_SECONDS)
-        raise Outcome(State.LOGIN_REQUIRED, f"Signing in to {self.flow.name} did not finish within {SIGN_IN_SECONDS}s.")
+            return True if not on_sign_in_page(self.flow, self.page.url) else None
+
+        if not await poll_until(self.page, attempt, SIGN_IN_SECONDS):
+            raise Outcome(State.LOGIN_REQUIRED, f"Signing in to {self.flow.name} did not finish within {SIGN_IN_SECONDS}s.")
 
     async def enter_code(self, totp_secret: str) -> None:
         import pyotp
@@ -474,6 +663,7 @@ class PlatformRun:
             raise Outcome(State.LOGIN_REQUIRED, f"The stored TOTP secret for {self.flow.name} is not a valid "
                           f"base32 secret of at least 112 bits; store it again with `optout credentials set`.") from None
         self.secrets.append(code)
+        self.guard_password_host()
         await self.page.fill(field_locator, code)
         await self.click_unique(login.one_time_code.submit, SIGN_IN_SECONDS)
 
@@ -492,11 +682,12 @@ class PlatformRun:
     # -- results -----------------------------------------------------------------------------
 
     def result(self, setting: Setting, item: str | None, state: State, detail: str, *,
-               changed: bool = False, evidence: str | None = None) -> Result:
+               changed: bool = False, evidence: str | None = None, candidates: list[dict] | None = None) -> Result:
         for secret in self.secrets:
             detail = detail.replace(secret, "***")
-        return Result(self.flow.platform, setting.id, setting.title, state, detail, changed=changed,
-                      item=item, evidence=evidence, steps=list(self.steps))
+        self.steps += [StepReport(f"dismiss {name}", "ok", "while acting") for name in self.page.take_dismissed()]
+        return Result(self.flow.platform, setting.id, setting.title, state, redact_urls(detail), changed=changed,
+                      item=item, evidence=evidence, steps=list(self.steps), candidates=candidates or [])
 
     async def evidence(self, setting: Setting, item: str | None, phase: str, locator: Locator | None) -> str | None:
         directory = self.engine.options.evidence_dir
@@ -532,7 +723,10 @@ class PlatformRun:
 
 
 def file_name(*parts: str | None) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]", "_", "-".join(part for part in parts if part))
+    """A safe file name; names that differ only in punctuation stay apart (a hash of the original)."""
+    original = "-".join(part for part in parts if part)
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", original)
+    return safe if safe == original else f"{safe}-{hashlib.sha256(original.encode()).hexdigest()[:8]}"
 
 
 def describe_value(control: Control) -> str:
@@ -545,25 +739,51 @@ def with_item(target: list[Locator], item: str | None) -> list[Locator]:
     return [loc.with_item(item) for loc in target] if item else list(target)
 
 
+def path_matches(url: str, path_patterns: list[str]) -> bool:
+    path = urlsplit(url).path
+    return any(pattern(p).search(path) for p in path_patterns)
+
+
+def on_sign_in_page(flow: Flow, url: str) -> bool:
+    """A signed-out page of the flow's own, or any page of a sign-in domain (auth.openai.com)."""
+    login = flow.login
+    if login is None:
+        return False
+    host = urlsplit(url).hostname or ""
+    on_sign_in_domain = host_allowed(host, login.sign_in_domains) and not host_allowed(host, flow.domains)
+    return on_sign_in_domain or path_matches(url, login.signed_out_urls)
+
+
+def refused_message(flow: Flow) -> str:
+    return (f"{flow.name} refused to sign in in this browser (it says the browser may not be secure). "
+            f"Sign in yourself with `optout login {flow.platform}`, which opens your installed Chrome when there "
+            "is one; the saved session is used after that.")
+
+
+class SignInRefused(Exception):
+    """The sign-in page refused this browser outright; waiting longer cannot help."""
+
+
 async def sign_in_by_person(driver: Driver, flow: Flow, account: Account, progress: Progress, timeout: float) -> bool:
     """Open the sign-in page in a visible browser and wait while the person signs in (passkeys,
     two-step codes and CAPTCHAs are theirs to do); save the session once they are in."""
     login = flow.login
     if login is None:
         return False
-    page = await driver.open_page(flow.platform, flow.domains, None)
+    page = await driver.open_page(flow.platform, flow.domains + flow.sign_in_domains(), None)
     try:
         await page.goto(login.url)
         progress(f"{flow.name}: sign in in the browser window; waiting up to {timeout / 60:g} minutes")
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while loop.time() < deadline:
-            path = urlsplit(page.url).path
-            waiting = login.signed_out_urls + login.checkpoint_urls
-            if not any(pattern(p).search(path) for p in waiting):
-                account.save_session(await page.session_state())
-                return True
-            await page.wait(1)
-        return False
+
+        async def attempt() -> bool | None:
+            if path_matches(page.url, login.refused_urls):
+                raise SignInRefused(refused_message(flow))
+            waiting = on_sign_in_page(flow, page.url) or path_matches(page.url, login.checkpoint_urls)
+            return None if waiting else True
+
+        if not await poll_until(page, attempt, timeout):
+            return False
+        account.save_session(await page.session_state())
+        return True
     finally:
         await driver.close_page(page)

@@ -10,9 +10,14 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C loader when installed
+
 from optout.schema import Flow, PlacedProblems
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+MAX_FLOW_BYTES = 256 * 1024  # the largest real flow is a few KB; a cap keeps a hostile file cheap
+MAX_DEPTH = 40  # nesting deeper than any flow needs (a 5000-deep file would exhaust the recursion)
+LOCAL_FLOWS = "flows"  # under OPTOUT_HOME: a person's own flows, replacing bundled ones by platform
 
 
 @dataclass(frozen=True)
@@ -38,25 +43,45 @@ class LoadedFlow:
     flow: Flow
     path: Path
     sha256: str
+    local: bool = False  # from OPTOUT_HOME/flows, replacing the bundled flow of its platform
 
 
 def flows_dir() -> Path:
-    """OPTOUT_FLOWS, else the flows shipped in the wheel, else the checkout's top-level flows/."""
+    """OPTOUT_FLOWS, else the bundled flows."""
     configured = os.environ.get("OPTOUT_FLOWS")
-    if configured:
-        return Path(configured)
+    return Path(configured) if configured else bundled_flows_dir()
+
+
+def bundled_flows_dir() -> Path:
+    """The flows shipped in the wheel, else the checkout's top-level flows/."""
     bundled = PACKAGE_DIR / "_flows"
     return bundled if bundled.is_dir() else PACKAGE_DIR.parent / "flows"
 
 
-def load_flow(path: Path) -> LoadedFlow:
+def bundled_flows() -> dict[str, LoadedFlow]:
+    """The flows optout ships, by platform id, whatever OPTOUT_FLOWS and OPTOUT_HOME/flows say."""
+    return _flows_in(bundled_flows_dir(), local=False)
+
+
+def local_flows_dir() -> Path:
+    from optout.home import optout_home
+
+    return optout_home() / LOCAL_FLOWS
+
+
+def load_flow(path: Path, *, local: bool = False) -> LoadedFlow:
     try:
+        if path.stat().st_size > MAX_FLOW_BYTES:
+            raise FlowFileError([Problem(path, None, "", f"is larger than {MAX_FLOW_BYTES // 1024} KiB; "
+                                         "a flow file is a few KB")])
         raw = path.read_bytes()
     except OSError as exc:
         raise FlowFileError([Problem(path, None, "", f"cannot read: {exc.strerror}")]) from None
     try:
-        root = yaml.compose(raw.decode("utf-8"), Loader=yaml.SafeLoader)
-        data = yaml.safe_load(raw)
+        text = raw.decode("utf-8")
+        _check_shape(path, text)
+        root = yaml.compose(text, Loader=SAFE_LOADER)
+        data = yaml.load(text, Loader=SAFE_LOADER)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         message = getattr(exc, "problem", None) or str(exc)
@@ -70,14 +95,40 @@ def load_flow(path: Path) -> LoadedFlow:
         flow = Flow.model_validate(data)
     except ValidationError as exc:
         raise FlowFileError([p for error in exc.errors() for p in _problems(path, root, error)]) from None
-    return LoadedFlow(flow, path, hashlib.sha256(raw).hexdigest())
+    return LoadedFlow(flow, path, hashlib.sha256(raw).hexdigest(), local)
 
 
-def load_flows(directory: Path | None = None) -> dict[str, LoadedFlow]:
-    """Every *.yaml flow in the directory, by platform id."""
+def _check_shape(path: Path, text: str) -> None:
+    """Refuse anchors and aliases (a few KB of them expand to gigabytes) and deep nesting, from
+    the event stream, before anything is built."""
+    depth = 0
+    for event in yaml.parse(text, Loader=SAFE_LOADER):
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise FlowFileError([Problem(path, line, "", "anchors and aliases (& and *) are not allowed in flows")])
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise FlowFileError([Problem(path, line, "", f"nested more than {MAX_DEPTH} levels deep")])
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
+def load_flows(directory: Path | None = None, local_directory: Path | None = None) -> dict[str, LoadedFlow]:
+    """Every *.yaml flow in the directory, by platform id; then the person's own flows in
+    OPTOUT_HOME/flows, each replacing the flow of its platform. A broken local flow is an error
+    naming its file, never a silent fallback to the bundled one."""
+    flows = _flows_in(directory or flows_dir(), local=False)
+    local_directory = local_directory or local_flows_dir()
+    if local_directory.is_dir():
+        flows.update(_flows_in(local_directory, local=True))
+    return flows
+
+
+def _flows_in(directory: Path, *, local: bool) -> dict[str, LoadedFlow]:
     flows: dict[str, LoadedFlow] = {}
-    for path in sorted((directory or flows_dir()).glob("*.yaml")):
-        loaded = load_flow(path)
+    for path in sorted(directory.glob("*.yaml")):
+        loaded = load_flow(path, local=local)
         earlier = flows.setdefault(loaded.flow.platform, loaded)
         if earlier is not loaded:
             raise FlowFileError([Problem(path, None, "platform",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from enum import Enum
@@ -47,6 +48,8 @@ class Result:
     evidence_before: str | None = None  # the control as found, before apply changed it
     checked_at: str = field(default_factory=utc_now)
     steps: list[StepReport] = field(default_factory=list)
+    # When the control is missing: what the page has instead, most similar first ({"role", "name"}).
+    candidates: list[dict] = field(default_factory=list)
 
     @property
     def target(self) -> str:
@@ -57,6 +60,14 @@ class Result:
         data = asdict(self)
         data["state"] = self.state.value
         return data
+
+
+URL_SECRETS = re.compile(r"\b(https?://[^\s?#\"'<>]*)[?#][^\s\"'<>]*")
+
+
+def redact_urls(text: str) -> str:
+    """Drop query strings and fragments from URLs in text: sign-in tokens and ids live there."""
+    return URL_SECRETS.sub(r"\1", text)
 
 
 def exit_code_for(results: list[Result]) -> ExitCode:

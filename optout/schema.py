@@ -13,6 +13,13 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+try:  # the standard library's own regular-expression parser (Python 3.11+ names it re._parser)
+    from re import _constants as regex_constants
+    from re import _parser as regex_parser
+except ImportError:  # Python 3.10
+    import sre_constants as regex_constants  # type: ignore[no-redef]
+    import sre_parse as regex_parser  # type: ignore[no-redef]
+
 SCHEMA_VERSION = 1
 ITEM_PLACEHOLDER = "{item}"
 
@@ -37,17 +44,50 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+MAX_PATTERN_LENGTH = 300
+REPEATS = tuple(getattr(regex_constants, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+                if hasattr(regex_constants, name))
+
+
 def _valid_regex(value: str | None) -> str | None:
     """Patterns run in Python (URLs) and in the browser (JavaScript), always ignoring case, so
-    they must not carry Python-only inline flags."""
+    they must not carry Python-only inline flags, nor a repeat inside a repeat such as (a+)+,
+    which backtracks for ever on a hostile page and freezes the tab."""
     if value is not None:
+        if len(value) > MAX_PATTERN_LENGTH:
+            raise ValueError(f"a pattern may be at most {MAX_PATTERN_LENGTH} characters long")
         if re.search(r"\(\?[aiLmsux]+[):]", value):
             raise ValueError("inline flags such as (?i) are not supported; patterns always ignore case")
         try:
-            re.compile(value)
+            parsed = regex_parser.parse(value)
         except re.error as exc:
             raise ValueError(f"not a valid regular expression: {exc}") from None
+        if _nested_repeat(parsed):
+            raise ValueError("a repeated group that itself repeats, such as (a+)+, can take for ever to match; "
+                             "simplify the pattern")
     return value
+
+
+def _nested_repeat(parsed, inside_repeat: bool = False) -> bool:
+    """Whether a repeat (*, +, {2,}) sits inside another: the shape of catastrophic backtracking."""
+    for op, argument in parsed:
+        if op in REPEATS:
+            low, high, body = argument
+            repeats = high is regex_constants.MAXREPEAT or high > 1
+            if repeats and inside_repeat:
+                return True
+            if _nested_repeat(body, inside_repeat or repeats):
+                return True
+        elif op == regex_constants.SUBPATTERN:
+            if _nested_repeat(argument[-1], inside_repeat):
+                return True
+        elif op == regex_constants.BRANCH:
+            if any(_nested_repeat(branch, inside_repeat) for branch in argument[1]):
+                return True
+        elif op in (regex_constants.ASSERT, regex_constants.ASSERT_NOT):
+            if _nested_repeat(argument[1], inside_repeat):
+                return True
+    return False
 
 
 def pattern(value: str) -> re.Pattern:
@@ -62,7 +102,8 @@ class Locator(Strict):
 
     - role (+ name or name_pattern): by ARIA role and accessible name;
     - role + within: the only control of that role in the smallest region containing the wording
-      (for pages whose switch is named just "On");
+      (for pages whose switch is named just "On"); with name or name_pattern too, only the
+      controls so named in that region (a dropdown button showing "Disabled" under its setting);
     - role + checked: only while checked (true) or not (false), e.g. "the Public option is not
       selected", for not_offered;
     - label / text / text_pattern: by associated label or visible text;
@@ -90,9 +131,8 @@ class Locator(Strict):
             if len(used) != 1:
                 raise ValueError("give exactly one of role, label, text, text_pattern or css")
             return self
-        refinements = [k for k in ("name", "name_pattern", "within") if getattr(self, k) is not None]
-        if len(refinements) > 1:
-            raise ValueError(f"give only one of {', '.join(refinements)} with a role")
+        if self.name is not None and self.name_pattern is not None:
+            raise ValueError("give only one of name, name_pattern with a role")
         if any(getattr(self, k) is not None for k in ("label", "text", "text_pattern", "css")):
             raise ValueError("a role locator cannot also use label, text, text_pattern or css")
         return self
@@ -100,13 +140,10 @@ class Locator(Strict):
     def describe(self) -> str:
         if self.role:
             state = "" if self.checked is None else (" (checked)" if self.checked else " (not checked)")
-            if self.name is not None:
-                return f'{self.role} "{self.name}"{state}'
-            if self.name_pattern is not None:
-                return f"{self.role} /{self.name_pattern}/{state}"
-            if self.within is not None:
-                return f'{self.role} in the section saying "{self.within}"{state}'
-            return self.role + state
+            named = (f' "{self.name}"' if self.name is not None
+                     else f" /{self.name_pattern}/" if self.name_pattern is not None else "")
+            where = f' in the section saying "{self.within}"' if self.within is not None else ""
+            return f"{self.role}{named}{where}{state}"
         for key in ("label", "text", "text_pattern", "css"):
             value = getattr(self, key)
             if value is not None:
@@ -132,24 +169,44 @@ Target = Annotated[list[Locator], BeforeValidator(_short_target), Field(min_leng
 
 
 class Step(Strict):
-    """One step, one key (Maestro style): click, wait_for or goto."""
+    """One step, one key (Maestro style): click, wait_for, goto or press (a key: Escape closes a
+    dialog). `optional: true` lets a click or wait_for be skipped when its element never shows
+    (a confirmation some accounts get and others do not)."""
 
     click: Target | None = None
     wait_for: Target | None = None
     goto: str | None = None
+    press: Literal["Escape", "Enter", "Tab"] | None = None
+    optional: bool = False
 
     @model_validator(mode="after")
     def _one_key(self) -> Step:
-        keys = [k for k in ("click", "wait_for", "goto") if getattr(self, k) is not None]
+        keys = [k for k in STEP_KEYS if getattr(self, k) is not None]
         if len(keys) != 1:
-            raise ValueError("a step has exactly one of click, wait_for, goto")
+            raise ValueError("a step has exactly one of click, wait_for, goto, press")
+        if self.optional and keys[0] not in ("click", "wait_for"):
+            raise ValueError("only a click or wait_for step can be optional")
         return self
 
     def describe(self) -> str:
         if self.goto is not None:
             return f"goto {self.goto}"
+        if self.press is not None:
+            return f"press {self.press}"
         key = "click" if self.click is not None else "wait_for"
-        return f"{key} {getattr(self, key)[0].describe()}"
+        return f"{key} {getattr(self, key)[0].describe()}" + (" (if shown)" if self.optional else "")
+
+
+STEP_KEYS = ("click", "wait_for", "goto", "press")
+
+
+class Interruption(Strict):
+    """Something that may cover the page at any moment (cookie consent, a tour, a "what's new"
+    dialog) and the one control that dismisses it. Cookie banners are declined, never accepted."""
+
+    name: str
+    appears: Target
+    dismiss: Target
 
 
 class FormField(Strict):
@@ -233,13 +290,22 @@ class OneTimeCode(Strict):
 
 class Login(Strict):
     """How to sign in. method `browser`: headless sign-in is unrealistic (hostile sign-in pages);
-    the person signs in with `optout login` and the saved session is used."""
+    the person signs in with `optout login` and the saved session is used.
+
+    sign_in_domains: hosts a sign-in passes through (auth.openai.com, accounts.google.com),
+    allowed while signing in only. password_domains: where a stored username and password may be
+    typed (default: the flow's domains); a sign-in domain takes them only when listed here.
+    """
 
     method: Literal["password", "browser"] = "password"
     url: str
+    sign_in_domains: list[str] = Field(default_factory=list)
+    password_domains: list[str] | None = None
     signed_out_urls: list[Regex] = Field(min_length=1)  # paths that mean "not signed in"
     checkpoint_urls: list[Regex] = Field(default_factory=list)  # security checks: a person's job
+    refused_urls: list[Regex] = Field(default_factory=list)  # "this browser may not be secure"
     username: Target | None = None
+    after_username: list[Step] = Field(default_factory=list)  # two-step forms: "Continue"
     password: Target | None = None
     submit: Target | None = None
     failure: list[Locator] = Field(default_factory=list)  # what a rejected password shows
@@ -264,8 +330,10 @@ class Flow(Strict):
     platform: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
     name: str
     domains: list[str] = Field(min_length=1)
+    languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = Field(default=["en"], min_length=1)
     sources: list[Source] = Field(min_length=1)
     login: Login | None = None
+    interruptions: list[Interruption] = Field(default_factory=list)
     settings: list[Setting] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -279,6 +347,12 @@ class Flow(Strict):
         """Problems that need the whole flow to see, each with the location it belongs to."""
         problems = [(("domains", i), f"{d!r} is not a host name such as www.example.com")
                     for i, d in enumerate(self.domains) if not DOMAIN_RE.match(d)]
+        if self.login:
+            problems += [(("login", "sign_in_domains", i), f"{d!r} is not a host name such as www.example.com")
+                         for i, d in enumerate(self.login.sign_in_domains) if not DOMAIN_RE.match(d)]
+            reachable = self.domains + self.login.sign_in_domains
+            problems += [(("login", "password_domains", i), f"{d!r} is neither in domains nor in sign_in_domains")
+                         for i, d in enumerate(self.login.password_domains or []) if not host_allowed(d, reachable)]
         seen: set[str] = set()
         for i, setting in enumerate(self.settings):
             if setting.id in seen:
@@ -286,8 +360,9 @@ class Flow(Strict):
             seen.add(setting.id)
             if self.login is None and setting.control is not None:
                 problems.append((("settings", i, "control"), "a setting with a control needs a login section"))
+        sign_in = self.sign_in_domains()
         for loc, url in self.navigable_urls():
-            problem = url_problem(url, self.domains)
+            problem = url_problem(url, self.domains + sign_in if loc[0] == "login" else self.domains)
             if problem:
                 problems.append((loc, problem))
         return problems
@@ -295,6 +370,9 @@ class Flow(Strict):
     def navigable_urls(self) -> list[tuple[tuple, str]]:
         """Every URL the flow may open, with its location in the file."""
         urls: list[tuple[tuple, str]] = [(("login", "url"), self.login.url)] if self.login else []
+        if self.login:
+            urls += [(("login", "after_username", j, "goto"), step.goto)
+                     for j, step in enumerate(self.login.after_username) if step.goto]
         for i, setting in enumerate(self.settings):
             if setting.url:
                 urls.append((("settings", i, "url"), setting.url))
@@ -308,6 +386,15 @@ class Flow(Strict):
     def setting(self, setting_id: str) -> Setting | None:
         return next((s for s in self.settings if s.id == setting_id), None)
 
+    def sign_in_domains(self) -> list[str]:
+        return self.login.sign_in_domains if self.login else []
+
+    def password_domains(self) -> list[str]:
+        """The hosts where a stored username and password may be typed."""
+        if self.login and self.login.password_domains is not None:
+            return self.login.password_domains
+        return self.domains
+
 
 def host_allowed(host: str, domains: list[str]) -> bool:
     host = host.lower().rstrip(".")
@@ -316,6 +403,8 @@ def host_allowed(host: str, domains: list[str]) -> bool:
 
 def url_problem(url: str, domains: list[str]) -> str | None:
     """Why a flow may not navigate to url, or None when it may."""
+    if re.search(r"[\\\s\x00-\x1f\x7f]", url):
+        return f"{url!r} has a backslash, space or control character (browsers and Python read those differently)"
     parts = urlsplit(url.replace(ITEM_PLACEHOLDER, "item"))
     if parts.scheme != "https":
         return f"{url} is not an https URL"

@@ -3,11 +3,11 @@ same matching rules as the Playwright adapter (role+name, label, text, region wo
 
 from __future__ import annotations
 
+import asyncio
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
-
-import json
 
 import pyotp
 
@@ -30,16 +30,17 @@ class El:
     appears_after: int = 0  # polls before it renders (late pages)
     shown_when: tuple[str, object] | None = None  # rendered only while ui state <key> has <value>
     options: list[str] = field(default_factory=list)  # a dropdown or radio group bound to `setting`
+    covers: bool = False  # an overlay: while shown, clicks on anything else fail (and are not made)
 
     def matches(self, loc: Locator) -> bool:
         if loc.role is not None:
-            if self.role != loc.role:
+            if self.role != loc.role or (loc.within is not None and loc.within not in self.region):
                 return False
             if loc.name is not None:
                 return self.name == loc.name
             if loc.name_pattern is not None:
                 return bool(self.name and pattern(loc.name_pattern).search(self.name))
-            return loc.within is None or loc.within in self.region
+            return True
         if loc.label is not None:
             return self.label == loc.label
         if loc.text is not None:
@@ -60,10 +61,16 @@ class FakeSite:
     save_fails: bool = False
     status: int = 200
     pages: dict[str, list[El]] = field(default_factory=dict)
+    languages: dict[str, str] = field(default_factory=dict)  # <html lang> by path (default "en")
+    redirects: dict[str, str] = field(default_factory=dict)  # path -> URL it redirects to (any host)
+    hang: bool = False  # every page stops answering (a frozen tab)
+    wrong_password_url: str | None = None  # where a rejected password is shown (default: the same page)
     sign_in_attempts: int = 0
     codes_entered: int = 0
 
     def render(self, path: str) -> list[El]:
+        if path in self.pages:
+            return list(self.pages[path])
         if path == "/login":
             return [El(role="textbox", label="Email"), El(role="textbox", label="Password"),
                     El(role="button", name="Sign in", action="sign-in")]
@@ -86,11 +93,19 @@ class FakePage:
         self.clicks: list[str] = []
         self.screenshots: list[Path] = []
         self.diagnoses: list[tuple[Path, list[str]]] = []
+        self.typed: list[tuple[str, str, str]] = []  # (host, field label, value): where each value went
+        self.keys: list[str] = []
+        self.interruptions: list = []
+        self.dismissed: list[str] = []
 
     async def goto(self, url: str) -> int:
+        if self.site.hang:
+            await asyncio.Event().wait()
         path = urlsplit(url).path
         if path not in ("/login", "/code") and not path.startswith("/checkpoint") and not self.cookies.get("session"):
             url = LOGIN_URL
+        # A server-side redirect (to any host): the browser simply follows it.
+        url = self.site.redirects.get(urlsplit(url).path, url)
         self._show(url)
         return self.site.status if urlsplit(url).path in self.site.pages else 200
 
@@ -133,7 +148,12 @@ class FakePage:
         el = self._one(loc)
         if el.action == "covered":
             raise ActionFailed(f"Could not click {loc.describe()}: covered.")
+        if not el.covers and any(other.covers for other in self._visible()):
+            await self._handle_interruption(loc)
         self.clicks.append(loc.describe())
+        if el.covers:
+            self.elements = [other for other in self.elements if other is not el and other.region != el.region]
+            return
         if el.setting:
             self._set(el.setting, not self.ui_state[el.setting], save=True)
         elif el.action == "sign-in":
@@ -156,6 +176,8 @@ class FakePage:
     def _sign_in(self) -> None:
         self.site.sign_in_attempts += 1
         if (self.fields.get("Email"), self.fields.get("Password")) != (self.site.username, self.site.password):
+            if self.site.wrong_password_url:
+                self.url = self.site.wrong_password_url
             self.elements = self.site.render("/login") + [El(text="Wrong email or password.")]
         elif self.site.login_challenge == "checkpoint":
             self._show("https://www.example.com/checkpoint/challenge/1")
@@ -168,8 +190,36 @@ class FakePage:
         self.cookies["session"] = "session-cookie-value"
         self._show("https://www.example.com/feed")
 
+    async def _handle_interruption(self, loc: Locator) -> None:
+        """Like Playwright's locator handlers: a registered interruption is dismissed first."""
+        for interruption in self.interruptions:
+            if any([await self.count(appears) for appears in interruption.appears]):
+                dismiss = [d for d in interruption.dismiss if await self.count(d) == 1][0]
+                self.dismissed.append(interruption.name)
+                await self.click(dismiss)
+                return
+        raise ActionFailed(f"Could not click {loc.describe()}: covered by something else.")
+
     async def fill(self, loc: Locator, value: str) -> None:
-        self.fields[self._one(loc).label] = value
+        label = self._one(loc).label
+        self.fields[label] = value
+        self.typed.append((urlsplit(self.url).hostname, label, value))
+
+    async def press(self, key: str) -> None:
+        self.keys.append(key)
+
+    async def language(self) -> str | None:
+        return self.site.languages.get(urlsplit(self.url).path, "en")
+
+    async def controls(self, roles: tuple[str, ...]) -> list[tuple[str, str]]:
+        return [(el.role, el.name or "") for el in self._visible() if el.role in roles]
+
+    async def watch_for(self, interruptions: list) -> None:
+        self.interruptions = list(interruptions)
+
+    def take_dismissed(self) -> list[str]:
+        taken, self.dismissed = self.dismissed, []
+        return taken
 
     async def settle(self) -> None:
         pass

@@ -347,3 +347,189 @@ def test_a_control_that_cannot_be_clicked_is_flow_outdated():
     result, _ = run(site, apply=True)
     assert (result.state, result.detail) == (State.FLOW_OUTDATED, f'Could not click switch "{LABEL}": covered.')
     assert site.settings["ai"] is True
+
+
+# -- what real pages do: interruptions, languages, candidates, sign-in steps and domains ------------
+
+COOKIE_DIALOG = [El(text="We and 3rd parties use cookies", region="cookies", covers=True),
+                 El(role="button", name="Accept", region="cookies", covers=True),
+                 El(role="button", name="Reject", region="cookies", covers=True)]
+COOKIES = {"name": "cookie consent", "appears": {"text": "We and 3rd parties use cookies"},
+           "dismiss": {"role": "button", "name": "Reject"}}
+
+
+def test_an_overlay_on_the_control_is_dismissed_as_the_flow_says():
+    site = site_with(SWITCH, *COOKIE_DIALOG)
+    result, driver = run(site, apply=True, flow=make_flow(interruptions=[COOKIES]))
+    assert (result.state, result.changed) == (State.OPTED_OUT, True)
+    clicks = driver.pages[0].clicks
+    assert 'button "Reject"' in clicks and 'button "Accept"' not in clicks
+    assert "dismiss cookie consent" in [step.step for step in result.steps]
+
+
+def test_an_overlay_the_flow_does_not_declare_is_never_clicked_away():
+    site = site_with(SWITCH, *COOKIE_DIALOG)
+    result, driver = run(site, apply=True)
+    assert result.state is State.FLOW_OUTDATED
+    assert site.settings == {"ai": True}
+    assert not any("Accept" in c or "Reject" in c for c in driver.pages[0].clicks)
+
+
+PICKER_LOGIN = [
+    El(text="Welcome back"), El(role="button", name="Continue as Person"),
+    El(role="button", name="Sign in using another account", action="ui:form=true"),
+    El(role="textbox", label="Email", shown_when=("form", True)),
+    El(role="textbox", label="Password", shown_when=("form", True)),
+    El(role="button", name="Sign in", action="sign-in", shown_when=("form", True)),
+]
+PICKER = {"name": "remembered-account picker", "appears": {"text": "Welcome back"},
+          "dismiss": {"role": "button", "name": "Sign in using another account"}}
+
+
+def test_a_remembered_account_picker_is_dismissed_while_waiting_for_the_form():
+    site = FakeSite(pages={"/settings/ai": [SWITCH], "/login": PICKER_LOGIN})
+    result, driver = run(site, flow=make_flow(interruptions=[PICKER]))
+    assert result.state is State.OPTED_IN
+    assert 'button "Continue as Person"' not in driver.pages[0].clicks
+    assert site.sign_in_attempts == 1
+
+
+def test_a_missing_control_lists_the_similar_controls_the_page_has_and_clicks_none():
+    renamed = El(role="switch", name="Use my data for AI training and research", region="", setting="ai")
+    unrelated = El(role="switch", name="Dark mode", region="", setting="dark")
+    site = site_with(unrelated, renamed, settings={"ai": True, "dark": True})
+    result, driver = run(site, apply=True)
+    assert result.state is State.FLOW_OUTDATED
+    assert result.candidates == [{"role": "switch", "name": "Use my data for AI training and research"},
+                                 {"role": "switch", "name": "Dark mode"}]
+    assert 'Similar controls on the page: switch "Use my data for AI training and research"' in result.detail
+    assert site.settings == {"ai": True, "dark": True}
+    assert driver.pages[0].clicks == ['button "Sign in"']
+
+
+def test_a_page_in_another_language_says_so_and_what_to_do():
+    german = El(role="switch", name="Meine Daten für KI-Training verwenden", setting="ai")
+    site = site_with(german, languages={"/settings/ai": "de-DE"})
+    result, _ = run(site)
+    assert result.state is State.FLOW_OUTDATED
+    assert ("The page is in German (de-DE) and this flow's labels are in English: switch Example's language "
+            "to English, or add labels for that language") in result.detail
+
+
+def test_a_flow_with_labels_for_the_page_language_says_nothing_about_language():
+    site = site_with(languages={"/settings/ai": "de"})
+    result, _ = run(site, flow=make_flow(languages=["en", "de"]))
+    assert result.state is State.FLOW_OUTDATED
+    assert "The page is in" not in result.detail
+
+
+def login_with(**changes) -> dict:
+    return {**FLOW["login"], **changes}
+
+
+def test_a_two_step_sign_in_clicks_continue_between_username_and_password():
+    two_step = [El(role="textbox", label="Email"), El(role="button", name="Continue", action="ui:pw=true"),
+                El(role="textbox", label="Password", shown_when=("pw", True)),
+                El(role="button", name="Sign in", action="sign-in", shown_when=("pw", True))]
+    site = FakeSite(pages={"/settings/ai": [SWITCH], "/login": two_step})
+    flow = make_flow(login=login_with(after_username=[{"click": {"role": "button", "name": "Continue"}}]))
+    result, _ = run(site, flow=flow)
+    assert result.state is State.OPTED_IN
+    assert site.sign_in_attempts == 1
+
+
+def test_a_wrong_password_on_a_checkpoint_like_url_is_login_required_after_one_attempt():
+    site = site_with(SWITCH, wrong_password_url="https://www.example.com/checkpoint/lg/login-submit")
+    result, _ = run(site, account=MemoryAccount(Secrets("person@example.com", "wrong")))
+    assert result.state is State.LOGIN_REQUIRED
+    assert "rejected the stored username or password" in result.detail
+    assert site.sign_in_attempts == 1
+
+
+def test_a_sign_in_redirected_off_the_platform_types_nothing():
+    site = site_with(SWITCH, redirects={"/login": "https://login.example-auth.net/login?next=%2F"})
+    result, driver = run(site)
+    assert result.state is State.ERROR
+    assert result.detail == ("Example sent the browser to login.example-auth.net, outside www.example.com. "
+                             "optout stopped there and typed nothing.")
+    assert driver.pages[0].typed == []
+
+
+def test_a_sign_in_domain_takes_the_password_only_when_the_flow_says_so():
+    redirect = {"/login": "https://auth.example-id.com/login"}
+    only_passing = make_flow(login=login_with(sign_in_domains=["auth.example-id.com"]))
+    result, driver = run(site_with(SWITCH, redirects=redirect), flow=only_passing)
+    assert result.state is State.ERROR
+    assert result.detail.startswith("The sign-in form is on auth.example-id.com, which this flow does not allow")
+    assert driver.pages[0].typed == []
+
+    takes_it = make_flow(login=login_with(sign_in_domains=["auth.example-id.com"],
+                                          password_domains=["auth.example-id.com"]))
+    result, driver = run(site_with(SWITCH, redirects=redirect), flow=takes_it)
+    assert result.state is State.OPTED_IN
+    assert {host for host, _, _ in driver.pages[0].typed} == {"auth.example-id.com"}
+
+
+def test_a_browser_the_site_refuses_is_its_own_outcome():
+    site = site_with(SWITCH, redirects={"/login": "https://www.example.com/v3/signin/rejected"})
+    flow = make_flow(login=login_with(refused_urls=["^/v3/signin/rejected"]))
+    result, driver = run(site, flow=flow)
+    assert result.state is State.LOGIN_REQUIRED
+    assert result.detail.startswith("Example refused to sign in in this browser")
+    assert "`optout login example`" in result.detail
+    assert driver.pages[0].typed == []
+
+
+def test_optional_steps_are_skipped_when_not_shown_and_keys_are_pressed():
+    site = site_with(SWITCH)
+    setting = {**FLOW["settings"][0], "steps": [
+        {"click": {"role": "button", "name": "Not now"}, "optional": True}, {"press": "Escape"}]}
+    result, driver = run(site, flow=make_flow(settings=[setting]))
+    assert result.state is State.OPTED_IN
+    assert [(s.step, s.status) for s in result.steps] == [
+        ('click button "Not now" (if shown)', "skipped"), ("press Escape", "ok")]
+    assert driver.pages[0].keys == ["Escape"]
+
+
+def test_a_page_that_stops_answering_ends_the_platform_with_error():
+    site = site_with(SWITCH, hang=True)
+    second = {**FLOW["settings"][0], "id": "other"}
+    flow = make_flow(settings=[FLOW["settings"][0], second])
+    engine = Engine(FakeDriver(site), RunOptions(setting_seconds=0.3))
+    results = asyncio.run(engine.run([Job(flow, flow.settings, MemoryAccount(SECRETS))]))
+    assert [r.state for r in results] == [State.ERROR, State.ERROR]
+    assert "stopped answering" in results[0].detail
+
+
+def test_the_run_watchdog_ends_what_is_still_running():
+    site = site_with(SWITCH, hang=True)
+    engine = Engine(FakeDriver(site), RunOptions(run_seconds=0.3))
+    results = asyncio.run(engine.run([Job(make_flow(), make_flow().settings, MemoryAccount(SECRETS))]))
+    assert [r.state for r in results] == [State.ERROR]
+    assert results[0].detail.startswith("The run's watchdog stopped Example after 0.3s")
+
+
+def test_evidence_names_stay_apart_for_items_differing_in_punctuation():
+    from optout.engine import file_name
+
+    names = {file_name("wordpress", "sharing", item) for item in ("a.b", "a_b", "a/b", "a b")}
+    assert len(names) == 4
+    assert file_name("linkedin", "generative-ai") == "linkedin-generative-ai"
+
+
+def test_details_never_carry_query_strings_or_fragments():
+    site = site_with(redirects={"/settings/ai": "https://www.example.com/settings/ai?token=s3cr3t#frag"})
+    result, _ = run(site)
+    assert result.state is State.FLOW_OUTDATED
+    assert "s3cr3t" not in result.detail and "#frag" not in result.detail
+    assert "Nothing on https://www.example.com/settings/ai matched" in result.detail
+
+
+def test_a_dropdown_button_is_found_by_its_name_within_its_section():
+    from optout.schema import Locator
+
+    button = El(role="button", name="Disabled", region="Allow Example to use my data for AI model training")
+    decoy = El(role="button", name="Disabled", region="Allow Example to use my data for product improvements")
+    locator = Locator(role="button", name="Disabled", within="for AI model training")
+    assert button.matches(locator) and not decoy.matches(locator)
+    assert locator.describe() == 'button "Disabled" in the section saying "for AI model training"'

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import subprocess
 import sys
 import textwrap
@@ -488,9 +489,9 @@ BAD = [
     # steps
     Bad("step with two keys",
         edit("- wait_for: {role: heading, name: Privacy and data}", "- {wait_for: {role: heading, name: Privacy and data}, click: Privacy}"),
-        "click: Privacy}", "settings[0].steps[0]: a step has exactly one of click, wait_for, goto"),
+        "click: Privacy}", "settings[0].steps[0]: a step has exactly one of click, wait_for, goto, press"),
     Bad("step with no key", edit("- wait_for: {role: heading, name: Privacy and data}", "- {}"),
-        "- {}", "settings[0].steps[0]: a step has exactly one of click, wait_for, goto"),
+        "- {}", "settings[0].steps[0]: a step has exactly one of click, wait_for, goto, press"),
     # controls
     Bad("switch without opted_out", edit("      opted_out: off\n", ""),
         "    control:", "settings[0].control: a switch needs opted_out: on or off"),
@@ -527,7 +528,7 @@ BAD = [
                          ("submit", "  submit: {role: button, name: Log in}\n")]],
     # the file itself
     Bad("YAML syntax error", edit("name: Pinterest", "name: Pinterest: Canvas"),
-        "name: Pinterest: Canvas", "not valid YAML: mapping values are not allowed here"),
+        "name: Pinterest: Canvas", "not valid YAML: mapping values are not allowed in this context"),
     Bad("key twice in a mapping",
         edit("    title: Use your data to train Pinterest Canvas\n",
              "    title: Use your data to train Pinterest Canvas\n    title: Pinterest Canvas\n"),
@@ -594,6 +595,77 @@ def test_unreadable_path(tmp_path, make, reason):
 
 def test_recursive_alias_is_a_flow_error_not_a_crash(tmp_path):
     problems_of(write_flow(tmp_path, "schema: 1\nsettings: &settings [*settings]\n"))
+
+
+def test_anchors_and_aliases_are_refused_before_they_can_expand(tmp_path):
+    # 2.3 KB of nested aliases used to take 43 s and 2.4 GB to load.
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    path = write_flow(tmp_path, "\n".join(levels) + "\n")
+
+    started = time.monotonic()
+    problems = problems_of(path)
+
+    assert time.monotonic() - started < 1
+    assert [str(problem) for problem in problems] == [
+        f"{path}:1: anchors and aliases (& and *) are not allowed in flows"]
+
+
+def test_deep_nesting_is_a_flow_error_not_a_recursion_error(tmp_path):
+    path = write_flow(tmp_path, "settings: " + "[" * 5000 + "]" * 5000 + "\n")
+
+    # libyaml stops at its own depth limit first; the pure-Python parser reaches optout's.
+    assert [str(problem) for problem in problems_of(path)] in (
+        [f"{path}:1: nested more than 40 levels deep"], [f"{path}:1: not valid YAML: exceeded maximum nesting depth"])
+
+
+def test_a_huge_file_is_refused_unread(tmp_path):
+    path = write_flow(tmp_path, "# " + "x" * 300_000 + "\n")
+
+    assert [str(problem) for problem in problems_of(path)] == [
+        f"{path}: is larger than 256 KiB; a flow file is a few KB"]
+
+
+@pytest.mark.parametrize(("pattern_text", "accepted"), [
+    ("(a+)+$", False), ("^(x|y)*z", True), ("((ab)*)+", False), ("^Allow your public data", True),
+])
+def test_patterns_that_could_backtrack_for_ever_are_refused(pattern_text, accepted):
+    from optout.schema import Locator
+
+    if accepted:
+        Locator(text_pattern=pattern_text)
+    else:
+        with pytest.raises(ValueError, match=r"such as \(a\+\)\+, can take for ever"):
+            Locator(text_pattern=pattern_text)
+
+
+@pytest.mark.parametrize("url", ["https://www.linkedin.com\\@evil.example/", "https://www.linkedin.com /x",
+                                 "https://www.linkedin.com/\tx"])
+def test_urls_with_backslashes_or_whitespace_are_refused(url):
+    from optout.schema import url_problem
+
+    assert "has a backslash, space or control character" in url_problem(url, ["www.linkedin.com"])
+
+
+def test_a_local_flow_replaces_the_bundled_one_of_its_platform(tmp_path):
+    bundled, local = tmp_path / "bundled", tmp_path / "local"
+    bundled.mkdir(), local.mkdir()
+    write_flow(bundled, BASE, "pinterest.yaml")
+    write_flow(local, BASE.replace("name: Pinterest", "name: Pinterest (mine)"), "pinterest.yaml")
+
+    flows = load_flows(bundled, local)
+
+    assert (flows["pinterest"].local, flows["pinterest"].flow.name) == (True, "Pinterest (mine)")
+
+
+def test_a_broken_local_flow_is_an_error_naming_it_never_a_fallback(tmp_path):
+    bundled, local = tmp_path / "bundled", tmp_path / "local"
+    bundled.mkdir(), local.mkdir()
+    write_flow(bundled, BASE, "pinterest.yaml")
+    broken = write_flow(local, BASE.replace("schema: 1", "schema: 9"), "pinterest.yaml")
+
+    with pytest.raises(FlowFileError, match=str(broken)):
+        load_flows(bundled, local)
 
 
 def test_two_files_for_one_platform_are_an_error(tmp_path):
