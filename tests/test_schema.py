@@ -64,8 +64,9 @@ def test_shipped_linkedin_switch_is_found_by_its_label_with_a_within_fallback():
         f'switch "{GENAI_LABEL}"',
         f'label "{GENAI_LABEL}"',
         f'switch in the section saying "{GENAI_LABEL}"',
+        'switch "Utiliser mes données pour entraîner les modèles d’IA de création de contenu"',
     ]
-    assert find[-1].within == GENAI_LABEL
+    assert find[2].within == GENAI_LABEL
 
 
 # -- 2. every shape the next platforms need (facts from shared/platforms.md) -----------------
