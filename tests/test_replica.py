@@ -1,4 +1,5 @@
-"""Fast checks of the LinkedIn replica over real HTTPS, without a browser."""
+"""Fast checks of the LinkedIn replica (and its look-alike sign-in site) over real HTTPS,
+without a browser."""
 
 from __future__ import annotations
 
@@ -9,27 +10,35 @@ import socket
 import ssl
 from dataclasses import dataclass
 from email.message import Message
-from html import escape
+from html import escape, unescape
 from urllib.parse import urlencode
 
 import pytest
 
-from optout.replica import start_replica
+from optout.replica import HOSTS, SITES, start_replica
 from optout.replica.linkedin import (
+    COOKIE_NOTICE,
     DEMO_PASSWORD,
     DEMO_TOTP_SECRET,
     DEMO_USERNAME,
     NOT_OFFERED,
+    PREMIUM_PROMOTION,
     WRONG_CODE,
     WRONG_CREDENTIALS,
+    WRONG_PASSWORD_CURLY,
 )
 from optout.replica.server import totp, totp_matches
 
 SITE_HOST = "www.linkedin.com"
+LOOKALIKE_HOST = "login.linkedin-auth.com"
 ADMIN_HOST = "127.0.0.1"
+LOGIN_SUBMIT = "/checkpoint/lg/login-submit"
+PRIVACY_PAGE = "/mypreferences/d/categories/privacy"
 GENAI_PAGE = "/mypreferences/d/settings/data-for-ai-improvement"
 GENAI_LABEL = "Use my data for training content creation AI models"
 GENAI_API = "/mypreferences/api/settings/generative-ai"
+RESEARCH_PAGE = "/mypreferences/d/settings/policy-and-academic-research"
+GENAI_LABEL_DE = "Meine Daten für das Training von KI-Modellen zur Inhaltserstellung verwenden"
 
 
 @dataclass
@@ -92,7 +101,7 @@ def post_form(server, path, fields, cookies="") -> Reply:
 
 def sign_in(server, password=DEMO_PASSWORD, next_path="") -> Reply:
     fields = {"session_key": DEMO_USERNAME, "session_password": password, "session_redirect": next_path}
-    return post_form(server, "/login", fields)
+    return post_form(server, LOGIN_SUBMIT, fields)
 
 
 def session_cookies(reply: Reply) -> str:
@@ -115,6 +124,33 @@ def switches(page: str) -> list[str]:
     return re.findall(r'<button[^>]*role="switch"[^>]*>', page)
 
 
+def text_of(html: str) -> str:
+    """The words a reader sees in an HTML fragment: tags dropped, spaces collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", "", html).split())
+
+
+def link_names(page: str) -> dict[str, str]:
+    """Each link's href (unescaped) and the text it is named by."""
+    links = re.findall(r'<a\b[^>]*\bhref="([^"]+)"[^>]*>(.*?)</a>', page)
+    return {unescape(href): text_of(inner) for href, inner in links}
+
+
+def html_lang(page: str) -> str:
+    return re.match(r'<!DOCTYPE html><html lang="([a-z]+)">', page).group(1)
+
+
+def interruption(page: str) -> str | None:
+    """The dialog a script will lay over the page, with its delay: (markup, ms); None if none."""
+    found = re.search(r'<template id="interruption" data-delay-ms="(\d+)">(.*?)</template>', page, re.S)
+    return found and (found.group(2), int(found.group(1)))
+
+
+def member_page(server, variant: str, path: str) -> Reply:
+    admin(server, "POST", "variant", {"variant": variant})
+    cookies, _ = signed_in(server)
+    return fetch(server, "GET", path, headers={"Cookie": cookies})
+
+
 # --- signing in ---
 
 
@@ -124,9 +160,9 @@ def test_signed_out_settings_page_redirects_to_login(server):
     assert reply.location == "/login?session_redirect=%2Fmypreferences%2Fd%2Fsettings%2Fdata-for-ai-improvement"
 
 
-def test_login_page_has_documented_fields(server):
+def test_login_page_has_documented_fields_and_posts_to_login_submit(server):
     page = fetch(server, "GET", "/login").text
-    for text in (">Email or phone</label>", ">Password</label>", ">Sign in</button>"):
+    for text in (">Email or phone</label>", ">Password</label>", ">Sign in</button>", f'action="{LOGIN_SUBMIT}"'):
         assert text in page
 
 
@@ -146,11 +182,26 @@ def test_sign_in_without_redirect_goes_to_feed_with_settings_link(server):
     assert ">Me</summary>" in feed and "Settings &amp; Privacy</a>" in feed
 
 
-def test_wrong_password_rerenders_login_with_error(server):
-    reply = sign_in(server, password="wrong")
+@pytest.mark.parametrize("variant, message", [
+    ("default", WRONG_CREDENTIALS),
+    ("wrong-password-curly", WRONG_PASSWORD_CURLY),
+])
+def test_wrong_password_rerenders_the_form_at_login_submit(server, variant, message):
+    admin(server, "POST", "variant", {"variant": variant})
+    reply = sign_in(server, password="wrong")  # the answer to the POST: the URL stays login-submit
     assert reply.status == 200 and reply.cookie("li_at") is None
-    assert WRONG_CREDENTIALS in reply.text and 'action="/login"' in reply.text
+    assert f'role="alert">{escape(message)}</p>' in reply.text
+    assert f'action="{LOGIN_SUBMIT}"' in reply.text and ">Email or phone</label>" in reply.text
     assert state(server)["sign_in_attempts"] == 1 and state(server)["sign_ins"] == 0
+
+
+def test_curly_message_has_the_typographic_apostrophe():
+    assert "that\u2019s" in WRONG_PASSWORD_CURLY and "'" not in WRONG_PASSWORD_CURLY
+
+
+def test_login_submit_opened_directly_goes_to_login(server):
+    reply = fetch(server, "GET", LOGIN_SUBMIT)
+    assert reply.status == 302 and reply.location == "/login"
 
 
 def test_expired_sessions_must_sign_in_again(server):
@@ -177,24 +228,25 @@ def test_settings_page_shows_the_documented_switch_on(server):
     assert 'aria-checked="true"' in switch and 'aria-labelledby="generative-ai-label"' in switch
 
 
-def test_privacy_page_links_both_settings_and_research_invitations(server):
+def test_privacy_page_links_name_each_setting_with_its_state(server):
+    admin(server, "POST", "settings", {"research": False})
     cookies, _ = signed_in(server)
-    page = fetch(server, "GET", "/mypreferences/d/categories/privacy", headers={"Cookie": cookies}).text
-    for text in (
-        "How LinkedIn uses your data",
-        f'href="{GENAI_PAGE}">Data for Generative AI Improvement</a>',
-        'href="/mypreferences/d/settings/social-economic-workplace-research">Social, economic, and workplace research</a>',
-        "Who can reach you",
-        ">Research invitations</a>",
-    ):
-        assert text in page
+    page = fetch(server, "GET", PRIVACY_PAGE, headers={"Cookie": cookies}).text
+    assert "How LinkedIn uses your data" in page and "Who can reach you" in page
+    names = link_names(page)
+    assert names[GENAI_PAGE] == "Data for Generative AI Improvement On"
+    assert names[RESEARCH_PAGE] == "Social, economic, and workplace research Off"
+    assert names["/mypreferences/d/settings/research-invitations"] == "Research invitations On"
+    assert names["/mypreferences/d/settings/download-your-data"] == "Get a copy of your data"  # no switch
 
 
-def test_research_page_has_its_own_switch(server):
+def test_research_page_has_its_own_switch_at_the_policy_and_academic_url(server):
     cookies, _ = signed_in(server)
-    page = fetch(server, "GET", "/mypreferences/d/settings/social-economic-workplace-research", headers={"Cookie": cookies}).text
+    page = fetch(server, "GET", RESEARCH_PAGE, headers={"Cookie": cookies}).text
     [switch] = switches(page)
     assert 'data-setting="research"' in switch and ">Use data for research<" in page
+    old_slug = "/mypreferences/d/settings/social-economic-workplace-research"
+    assert fetch(server, "GET", old_slug, headers={"Cookie": cookies}).status == 404
 
 
 def test_save_api_changes_server_state_and_the_page(server):
@@ -231,9 +283,7 @@ def test_admin_can_turn_a_switch_back_on(server):
 
 
 def page_in_variant(server, variant: str) -> Reply:
-    admin(server, "POST", "variant", {"variant": variant})
-    cookies, _ = signed_in(server)
-    return fetch(server, "GET", GENAI_PAGE, headers={"Cookie": cookies})
+    return member_page(server, variant, GENAI_PAGE)
 
 
 def test_untied_label_names_the_switch_by_its_state(server):
@@ -292,10 +342,17 @@ def challenge_after_password(server, variant: str) -> str:
     return reply.location
 
 
+def test_two_step_page_has_the_live_field_and_button_ids(server):
+    page = fetch(server, "GET", challenge_after_password(server, "two-step")).text
+    assert html_lang(page) == "en"
+    [pin] = re.findall(r'<input[^>]*name="pin"[^>]*>', page)
+    assert 'id="input__phone_verification_pin"' in pin
+    assert '<label for="input__phone_verification_pin">Enter code</label>' in page
+    assert re.search(r'<button type="submit" id="two-step-submit-button"[^>]*>Submit</button>', page)
+
+
 def test_two_step_accepts_the_current_code_and_rejects_a_wrong_one(server):
     challenge = challenge_after_password(server, "two-step")
-    page = fetch(server, "GET", challenge).text
-    assert "Enter the code" in page and ">Verification code</label>" in page
     wrong_code = next(c for c in ("000000", "111111", "222222") if not totp_matches(DEMO_TOTP_SECRET, c))
     wrong = post_form(server, challenge, {"pin": wrong_code})
     assert wrong.status == 200 and escape(WRONG_CODE) in wrong.text
@@ -320,6 +377,164 @@ def test_totp_matches_rfc6238_and_allows_one_step_of_drift():
     assert not totp_matches(DEMO_TOTP_SECRET, code, at=1_000_090)
 
 
+# --- the account picker ---
+
+
+def test_account_picker_hides_the_form_until_another_account_is_chosen(server):
+    admin(server, "POST", "variant", {"variant": "account-picker"})
+    picker = fetch(server, "GET", "/login?" + urlencode({"session_redirect": GENAI_PAGE})).text
+    assert ">Welcome back</h1>" in picker and 'role="button"' in picker
+    names = link_names(picker)
+    assert "Continue as Demo" in names.values() and "Sign in using another account" in names.values()
+    assert "Email or phone" not in picker and "session_password" not in picker
+    other = next(href for href, name in names.items() if name == "Sign in using another account")
+    form = fetch(server, "GET", other).text
+    assert ">Email or phone</label>" in form and ">Password</label>" in form and ">Sign in</button>" in form
+    assert f'name="session_redirect" value="{GENAI_PAGE}"' in form
+
+
+def test_continuing_as_the_remembered_account_still_needs_the_password(server):
+    admin(server, "POST", "variant", {"variant": "account-picker"})
+    names = link_names(fetch(server, "GET", "/login").text)
+    remembered = next(href for href, name in names.items() if name == "Continue as Demo")
+    page = fetch(server, "GET", remembered).text
+    assert ">Password</label>" in page and "Email or phone" not in page
+    assert "Sign in using another account" in page
+    wrong = post_form(server, LOGIN_SUBMIT, {"session_key": DEMO_USERNAME, "session_password": ""})
+    assert wrong.status == 200 and wrong.cookie("li_at") is None
+    assert state(server)["sessions"] == [] and state(server)["sign_ins"] == 0
+
+
+# --- interruptions: the EU cookie dialog, the Premium promotion ---
+
+
+def test_cookie_dialog_is_scripted_over_the_sign_in_and_settings_pages(server):
+    admin(server, "POST", "variant", {"variant": "eu-cookies"})
+    for page in (fetch(server, "GET", "/login").text, member_page(server, "eu-cookies", GENAI_PAGE).text):
+        dialog, delay_ms = interruption(page)
+        assert delay_ms == 0 and switches(dialog) == []  # there on arrival, as in saved copies of the live pages
+        assert 'class="interruption-overlay"' in dialog and 'role="dialog"' in dialog
+        assert COOKIE_NOTICE in text_of(dialog)
+        assert re.findall(r">(Accept|Reject)</button>", dialog) == ["Accept", "Reject"]
+        assert "document.getElementById(\"interruption\")" in page  # the script that shows it
+
+
+def test_reject_is_recorded_and_the_dialog_does_not_return(server):
+    admin(server, "POST", "variant", {"variant": "eu-cookies"})
+    assert state(server)["cookie_choice"] is None
+    headers = {"Content-Type": "application/json"}
+    refused = fetch(server, "POST", "/cookie-consent/", body=b'{"choice": "maybe"}', headers=headers)
+    assert refused.status == 400
+    reply = fetch(server, "POST", "/cookie-consent/", body=b'{"choice": "rejected"}', headers=headers)
+    assert reply.status == 200 and reply.cookie("li_gc")
+    current = state(server)
+    assert current["cookie_choice"] == "rejected" and current["cookie_choices"] == ["rejected"]
+    answered = fetch(server, "GET", "/login", headers={"Cookie": f"li_gc={reply.cookie_value('li_gc')}"}).text
+    assert interruption(answered) is None
+    admin(server, "POST", "reset", {})
+    assert state(server)["cookie_choices"] == []
+
+
+def test_default_variant_has_no_interruption(server):
+    assert interruption(fetch(server, "GET", "/login").text) is None
+    assert interruption(page_in_variant(server, "default").text) is None
+
+
+def test_premium_promotion_covers_settings_pages_only(server):
+    dialog, delay_ms = interruption(page_in_variant(server, "overlay").text)
+    assert delay_ms == 0 and f">{PREMIUM_PROMOTION}</h2>" in dialog
+    assert 'class="interruption-overlay"' in dialog
+    assert re.search(r'<button[^>]*aria-label="Dismiss"', dialog)
+    assert interruption(fetch(server, "GET", "/login").text) is None
+
+
+# --- the account in German ---
+
+
+def test_german_settings_pages_are_lang_de_without_the_english_words(server):
+    page = page_in_variant(server, "german").text
+    assert html_lang(page) == "de"
+    assert f'class="toggle-label">{GENAI_LABEL_DE}</span>' in page
+    assert ">Daten zur Verbesserung generativer KI</h1>" in page
+    assert GENAI_LABEL not in page and "Data for Generative AI Improvement" not in page
+    assert 'class="toggle-state">An</span>' in page
+
+
+def test_german_research_and_privacy_pages(server):
+    research = member_page(server, "german", RESEARCH_PAGE).text
+    assert ">Daten für Forschungszwecke verwenden<" in research and "Use data for research" not in research
+    privacy = member_page(server, "german", PRIVACY_PAGE).text
+    assert html_lang(privacy) == "de" and ">Datenschutz</h1>" in privacy
+    assert link_names(privacy)[GENAI_PAGE] == "Daten zur Verbesserung generativer KI An"
+
+
+def test_german_account_leaves_other_pages_english(server):
+    admin(server, "POST", "variant", {"variant": "german"})
+    assert html_lang(fetch(server, "GET", "/login").text) == "en"
+    cookies, _ = signed_in(server)
+    assert html_lang(fetch(server, "GET", "/feed/", headers={"Cookie": cookies}).text) == "en"
+
+
+@pytest.mark.parametrize("variant", ["default", "german", "eu-cookies", "account-picker", "overlay"])
+def test_every_page_declares_its_language(server, variant):
+    admin(server, "POST", "variant", {"variant": variant})
+    pages = [fetch(server, "GET", path).text for path in ("/login", "/login?account=remembered", "/nowhere")]
+    pages.append(sign_in(server, password="wrong").text)
+    cookies, _ = signed_in(server)
+    for path in ("/feed/", PRIVACY_PAGE, GENAI_PAGE, RESEARCH_PAGE, "/mypreferences/d/settings/messages"):
+        pages.append(fetch(server, "GET", path, headers={"Cookie": cookies}).text)
+    assert all(html_lang(page) in ("en", "de") for page in pages)
+
+
+# --- the look-alike sign-in on another domain ---
+
+
+@pytest.fixture(scope="session")
+def lookalike():
+    with start_replica("lookalike") as running:
+        yield running
+
+
+def test_redirect_foreign_sends_login_to_the_lookalike_host(server):
+    admin(server, "POST", "variant", {"variant": "redirect-foreign"})
+    signed_out = fetch(server, "GET", GENAI_PAGE)
+    assert signed_out.location == "/login?session_redirect=%2Fmypreferences%2Fd%2Fsettings%2Fdata-for-ai-improvement"
+    reply = fetch(server, "GET", signed_out.location)
+    assert reply.status == 302
+    assert reply.location == f"https://{LOOKALIKE_HOST}{signed_out.location}"
+
+
+def test_lookalike_copies_the_sign_in_form_and_records_what_is_typed(lookalike):
+    admin(lookalike, "POST", "reset", {"variant": "default", "settings": {}})
+    page = fetch(lookalike, "GET", "/login?session_redirect=%2Ffeed%2F", host=LOOKALIKE_HOST).text
+    for text in (">Email or phone</label>", ">Password</label>", ">Sign in</button>", 'action="/login"'):
+        assert text in page
+    assert 'addEventListener("input"' in page and 'fetch("/collect"' in page
+    typed = json.dumps({"field": "session_key", "value": "demo@exa"}).encode()
+    headers = {"Content-Type": "application/json"}
+    assert fetch(lookalike, "POST", "/collect", host=LOOKALIKE_HOST, body=typed, headers=headers).status == 200
+    posted = fetch(lookalike, "POST", "/login", host=LOOKALIKE_HOST,
+                   body=urlencode({"session_key": DEMO_USERNAME, "session_password": "hunter2"}).encode(),
+                   headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert posted.status == 200 and WRONG_CREDENTIALS in posted.text
+    looked = json.loads(admin(lookalike, "GET", "state").text)
+    assert looked["page_views"] == 1
+    assert looked["captured"] == [
+        {"via": "input", "field": "session_key", "value": "demo@exa"},
+        {"via": "form", "field": "session_key", "value": DEMO_USERNAME},
+        {"via": "form", "field": "session_password", "value": "hunter2"},
+    ]
+    admin(lookalike, "POST", "reset", {})
+    assert json.loads(admin(lookalike, "GET", "state").text)["captured"] == []
+
+
+def test_lookalike_admin_is_local_only_and_has_no_settings(lookalike):
+    assert admin(lookalike, "GET", "state", host=LOOKALIKE_HOST).status == 403
+    assert admin(lookalike, "POST", "reset", {"settings": {"generative-ai": False}}).status == 400
+    assert admin(lookalike, "POST", "variant", {"variant": "decoy"}).status == 400
+    assert json.loads(admin(lookalike, "POST", "session").text) == {"cookies": [], "origins": []}
+
+
 # --- infrastructure ---
 
 
@@ -333,3 +548,7 @@ def test_certificate_is_valid_for_the_real_host_name(server):
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as raw:
         with context.wrap_socket(raw, server_hostname=SITE_HOST) as tls:
             assert tls.version()
+
+
+def test_lookalike_is_registered_so_the_origin_map_covers_it():
+    assert "lookalike" in SITES and HOSTS["lookalike"] == [LOOKALIKE_HOST]

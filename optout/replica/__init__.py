@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from typing import Callable
 
-from optout.replica import chatgpt, claude, discord, gemini, github, linkedin, medium, meta, wordpress, x
+from optout.replica import chatgpt, claude, discord, gemini, github, linkedin, lookalike, medium, meta, wordpress, x
 from optout.replica.server import ReplicaServer, Site
 
 SITES: dict[str, Callable[..., Site]] = {
     "linkedin": linkedin.LinkedInReplica,
+    "lookalike": lookalike.LookalikeReplica,  # a phishing-style copy of LinkedIn's sign-in (redirect-foreign)
     "x": x.XReplica,
     "chatgpt": chatgpt.ChatGPTReplica,
     "claude": claude.ClaudeReplica,

@@ -6,9 +6,10 @@ can complete in `optout login` (a password, and a one-time code where the platfo
 one), and a settings API that the page's controls save through. `CookieSite` does all of that
 and the admin side of server.Site; a platform module adds its pages, wording and variants.
 
-Pages share one shell, one stylesheet coloured per platform (`Look`) and one widget script
-(common/widgets.js) that gives switches, checkboxes, dropdowns, dialogs, tabs, late rendering
-and changes committed by a "Done" button their behaviour through data attributes.
+Pages share one shell (with an <html lang>), one stylesheet coloured per platform (`Look`) and
+one widget script (common/widgets.js) that gives switches, checkboxes, dropdowns, menu buttons,
+dialogs, tabs, late rendering, overlays that appear by themselves and changes committed by a
+"Done" button their behaviour through data attributes.
 """
 
 from __future__ import annotations
@@ -61,7 +62,9 @@ class Look:
 
 @dataclass(frozen=True)
 class SignInPage:
-    """The platform's sign-in form. With code_path set, the account also has a TOTP second step."""
+    """The platform's sign-in form. With continue_label set it asks for the username first and shows
+    the password field only after that button (WordPress.com, Google, OpenAI). With code_path set,
+    the account also has a TOTP second step."""
 
     path: str  # where signed-out visits are sent
     return_param: str  # the query parameter naming the page to return to
@@ -70,6 +73,8 @@ class SignInPage:
     password_label: str
     submit_label: str
     wrong_password: str
+    unknown_user: str = ""  # default: wrong_password
+    continue_label: str = ""  # the first step's button; "" for one step
     form_action: str = ""  # default: path
     code_path: str = ""
     code_label: str = "Authentication code"
@@ -96,16 +101,22 @@ class CookieSite:
         self.variants = ("default", *self.own_variants, SAVE_FAILS)
         self._initial_variant = self._checked_variant(variant)
         self._pages = [(re.compile(path), handler) for path, handler in self.pages().items()]
-        sign_in = self.sign_in
-        self._public = {("GET", sign_in.path): self._sign_in_page,
-                        ("POST", sign_in.form_action or sign_in.path): self._sign_in_submit}
-        if sign_in.code_path:
-            self._public |= {("GET", sign_in.code_path): self._code_page, ("POST", sign_in.code_path): self._code_submit}
+        self._public = self.public_routes()
         self.reset()
 
     def pages(self) -> dict[str, PageHandler]:
         """Signed-in pages: path regex -> handler(request, *groups)."""
         raise NotImplementedError
+
+    def public_routes(self) -> dict[tuple[str, str], Callable[[Request], Response]]:
+        """(method, path) -> handler(request) answered signed in or out: the sign-in form and its
+        one-time code step."""
+        sign_in = self.sign_in
+        routes = {("GET", sign_in.path): self._sign_in_page,
+                  ("POST", sign_in.form_action or sign_in.path): self._sign_in_submit}
+        if sign_in.code_path:
+            routes |= {("GET", sign_in.code_path): self._code_page, ("POST", sign_in.code_path): self._code_submit}
+        return routes
 
     # -- admin (server.Site) --
 
@@ -188,22 +199,30 @@ class CookieSite:
     # -- signing in --
 
     def _sign_in_page(self, request: Request, error: str = "", username: str = "") -> Response:
+        """The form; in a two-step sign-in, without a username yet, only its first step (the
+        password field is not in the page)."""
         if self.csrf(request) is not None:
             return redirect(self._next_path(request.query.get(self.sign_in.return_param, "")))
         sign_in = self.sign_in
-        fields = (_field("username", "login", sign_in.username_label, "text", "username", username)
-                  + _field("password", "password", sign_in.password_label, "password", "current-password"))
+        fields = _field("username", "login", sign_in.username_label, "text", "username", username)
+        submit = sign_in.submit_label
+        if sign_in.continue_label and not username:
+            submit = sign_in.continue_label
+        else:
+            fields += _field("password", "password", sign_in.password_label, "password", "current-password")
         back = request.query.get(sign_in.return_param, "") or request.form().get("next", "")
-        return self._guest_page(sign_in.heading, sign_in.form_action or sign_in.path, back,
-                                fields, sign_in.submit_label, error)
+        return self._guest_page(sign_in.heading, sign_in.form_action or sign_in.path, back, fields, submit, error)
 
     def _sign_in_submit(self, request: Request) -> Response:
         form = request.form()
         username = form.get("login", "").strip().lower()
+        if self.sign_in.continue_label and "password" not in form:  # the first step: ask for the password
+            return self._sign_in_page(request, username=username)
         with self._lock:
             self.sign_in_attempts += 1
-        password_ok = secrets.compare_digest(form.get("password", "").encode(), DEMO_PASSWORD.encode())
-        if username != DEMO_USERNAME or not password_ok:
+        if username != DEMO_USERNAME:
+            return self._sign_in_page(request, self.sign_in.unknown_user or self.sign_in.wrong_password, username)
+        if not secrets.compare_digest(form.get("password", "").encode(), DEMO_PASSWORD.encode()):
             return self._sign_in_page(request, self.sign_in.wrong_password, username)
         if self.sign_in.code_path:
             pending = secrets.token_urlsafe(24)
@@ -275,14 +294,15 @@ class CookieSite:
 
     # -- pages --
 
-    def page(self, title: str, body: str, request: Request | None = None, status: int = 200) -> Response:
-        """The one page shell: the platform's colours and the widget script, and for a signed-in
-        request the settings API and CSRF token the page's controls save with."""
+    def page(self, title: str, body: str, request: Request | None = None, status: int = 200,
+             lang: str = "en") -> Response:
+        """The one page shell: its language, the platform's colours and the widget script, and for
+        a signed-in request the settings API and CSRF token the page's controls save with."""
         csrf = self.csrf(request) if request is not None else None
         meta = (f'<meta name="csrf-token" content="{escape(csrf)}">'
                 f'<meta name="settings-api" content="{escape(self.api_prefix)}">') if csrf else ""
         return html_response(
-            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">{meta}'
             f"<title>{escape(title)} / {escape(self.look.brand)}</title>"
             f"<style>{self.look.css()}{_STYLE}</style></head>"
@@ -335,6 +355,34 @@ def dropdown(key: str, label_id: str | None, value: str, options: tuple[str, ...
     name = f'aria-labelledby="{label_id}"' if label_id else ""
     listed = "".join(f'<option{" selected" if option == value else ""}>{escape(option)}</option>' for option in options)
     return f'<select class="select" {name} data-key="{key}" data-saved="{_saved(value)}">{listed}</select>'
+
+
+def action_menu(key: str, label_id: str | None, value: str, options: tuple[str, ...]) -> str:
+    """A dropdown as Primer's ActionMenu draws it: a button showing the value, labelled by label_id
+    (None: named only by that value), that opens a menu of role=menuitemradio options; choosing
+    one saves it."""
+    menu_id = f"menu-{key}"
+    name = f'aria-labelledby="{label_id}"' if label_id else ""
+    items = "".join(f'<li role="none"><button type="button" role="menuitemradio" data-value="{escape(option)}" '
+                    f'aria-checked="{str(option == value).lower()}">{escape(option)}</button></li>'
+                    for option in options)
+    return (f'<div class="menu-anchor"><button type="button" class="select" id="button-{key}" {name} '
+            f'aria-haspopup="true" aria-expanded="false" aria-controls="{menu_id}" data-opens="{menu_id}" '
+            f'data-key="{key}" data-value="{escape(value)}" data-saved="{_saved(value)}">'
+            f'<span data-value-label>{escape(value)}</span> <span aria-hidden="true">▾</span></button>'
+            f'<ul class="menu below" role="menu" id="{menu_id}" {name} data-closable hidden>{items}</ul></div>')
+
+
+def modal(dialog_id: str, heading: str, content: str, *, layer: str = "", close_button: bool = False,
+          backdrop: str = "") -> str:
+    """A small dialog named by its heading, hidden until opened, on a backdrop that covers the page
+    and so takes its clicks. layer: "top" over another dialog, "front" over everything, "clear"
+    for a see-through backdrop; backdrop: more attributes for it (data-appears-ms=...)."""
+    close = '<button class="plain" aria-label="Close" data-closes>×</button>' if close_button else ""
+    return (f'<div class="overlay {layer}" id="{dialog_id}" data-closable {backdrop} hidden>'
+            f'<div class="dialog small" role="dialog" aria-modal="true" aria-labelledby="{dialog_id}-title">'
+            f'<div class="dialog-head"><h2 id="{dialog_id}-title">{escape(heading)}</h2>{close}</div>'
+            f"{content}</div></div>")
 
 
 def late(html: str, delay_ms: int = LATE_RENDER_MS) -> str:

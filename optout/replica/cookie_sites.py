@@ -53,16 +53,15 @@ class FormPostSite(CookieSite):
 
 
 class SharedSignInSite(FormPostSite):
-    """hosts[0] serves the pages; sign_in_host the sign-in form."""
+    """hosts[0] serves the pages; sign_in_host the sign-in pages (public_routes) and nothing else."""
 
     sign_in_host: str
     cookie_domain: str  # ".google.com"
 
     def handle(self, request: Request) -> Response:
         if request.host == self.sign_in_host:
-            if request.path != self.sign_in.path:
-                return redirect(f"https://{self.hosts[0]}{self.home}")
-            return self._sign_in_page(request) if request.method == "GET" else self._sign_in_submit(request)
+            route = self._public.get((request.method, request.path))
+            return route(request) if route else redirect(f"https://{self.hosts[0]}{self.home}")
         is_page = any(pattern.fullmatch(request.path) for pattern, _ in self._pages)
         if request.method == "GET" and is_page and self.csrf(request) is None and request.host == self.hosts[0]:
             back = f"https://{request.host}{path_with_query(request)}"

@@ -6,8 +6,9 @@ offers "Turn on" instead, and a notification confirms the change. Below it, the 
 "Improve Google services with your audio and Gemini Live recordings" (off by default) saves when
 changed. Variants: `gemini-apps-activity` shows the setting's name before the 2025 rename;
 `late-render` draws the card two seconds after the page, as Google's client-rendered pages do;
-`save-fails` refuses every change. Signed-out visits go to accounts.google.com/ServiceLogin,
-whose session cookie covers every google.com host.
+`confirm`: the menu's "Turn off" (a menuitem) opens a dialog, "Turn off Keep Activity?", and only
+its "Turn off" button (a button in a dialog) turns it off; `save-fails` refuses every change.
+Signing in is Google's (google.py), including its `rejected` variant.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from optout.replica.common import Look, SignInPage, checkbox, late
-from optout.replica.cookie_sites import SharedSignInSite
+from optout.replica.common import Look, checkbox, late, modal
+from optout.replica.google import SIGN_IN_HOST, GoogleAccountsSite
 from optout.replica.server import Request, Response, redirect
 
-HOSTS = ("myactivity.google.com", "accounts.google.com")
+HOSTS = ("myactivity.google.com", SIGN_IN_HOST)
 ACTIVITY_PATH = "/product/gemini"
 CONTROL_PATH = f"{ACTIVITY_PATH}/activity-control"
 HELP_URL = "https://support.google.com/gemini/answer/13278892"
@@ -28,21 +29,19 @@ NAME = "Keep Activity"
 OLD_NAME = "Gemini Apps Activity"
 AUDIO_LABEL = "Improve Google services with your audio and Gemini Live recordings"
 TURNED_OFF = "{name} is off. Gemini won't save your future chats to your Google Account."
+CONFIRM = "confirm"
+CONFIRM_HEADING = "Turn off {name}?"
+CONFIRM_TEXT = ("Gemini won't save your future chats to your Google Account. Your past activity stays until "
+                "it's deleted by auto-delete or by you.")
 
 
-class GeminiReplica(SharedSignInSite):
+class GeminiReplica(GoogleAccountsSite):
     hosts = HOSTS
-    sign_in_host = "accounts.google.com"
-    cookie_domain = ".google.com"
     look = Look("Google", accent="#0b57d0", background="#ffffff", panel="#f0f4f9", text="#1f1f1f", muted="#444746")
-    sign_in = SignInPage(path="/ServiceLogin", return_param="continue", heading="Sign in",
-                         username_label="Email or phone", password_label="Enter your password", submit_label="Next",
-                         wrong_password="Wrong password. Try again or click Forgot password to reset it.")
-    session_cookie = "SID"
     home = ACTIVITY_PATH
     api_prefix = "/_/FootprintsMyactivityUi/data/"
     defaults = {"keep-activity": True, "audio-recordings": False}
-    own_variants = ("gemini-apps-activity", "late-render")
+    own_variants = ("gemini-apps-activity", "late-render", CONFIRM, *GoogleAccountsSite.own_variants)
 
     def reset(self, variant: str | None = None, settings: dict | None = None) -> None:
         super().reset(variant, settings)
@@ -67,16 +66,18 @@ class GeminiReplica(SharedSignInSite):
                 f'<main class="content">{late(card) if self.variant == "late-render" else card}'
                 '<h2 style="margin-top:32px">Your Gemini Apps activity</h2>'
                 '<p class="muted">Today</p><p>Asked Gemini: "Plan a weekend in Lisbon"</p>'
-                f"</main>{toast}")
+                f"</main>{self._confirm_dialog(request)}{toast}")
         return self.page(f"{self._name()} - My Activity", body, request)
 
     def _card(self, request: Request) -> str:
         name, on = self._name(), self.settings["keep-activity"]
-        if on:  # the menu opens under its button; its items send the form
+        if on:  # the menu opens under its button; its items send the form (or open the confirmation)
+            turn_off = ('<button role="menuitem" name="choice" value="off">Turn off</button>'
+                        if self.variant != CONFIRM else
+                        '<button type="button" role="menuitem" data-opens="confirm-off" data-closes>Turn off</button>')
             action = ('<button type="button" class="plain" aria-haspopup="menu" data-opens="activity-menu">Turn off'
                       '</button><div class="menu" role="menu" id="activity-menu" data-closable hidden '
-                      'style="bottom:auto;top:40px;left:0">'
-                      '<button role="menuitem" name="choice" value="off">Turn off</button>'
+                      f'style="bottom:auto;top:40px;left:0">{turn_off}'
                       '<button role="menuitem" name="choice" value="off-and-delete">Turn off and delete activity'
                       "</button></div>")
         else:
@@ -89,6 +90,15 @@ class GeminiReplica(SharedSignInSite):
                 f"{self.csrf_field(request)}{action}</form>"
                 + checkbox("audio-recordings", AUDIO_LABEL, self.settings["audio-recordings"])
                 + f'<p class="note">Auto-delete: after 18 months · <a href="{HELP_URL}">Learn more</a></p></section>')
+
+    def _confirm_dialog(self, request: Request) -> str:
+        if self.variant != CONFIRM or not self.settings["keep-activity"]:
+            return ""
+        buttons = (f'<form method="post" action="{CONTROL_PATH}" '
+                   f'style="display:flex;gap:12px;justify-content:flex-end">{self.csrf_field(request)}'
+                   '<button type="button" class="plain" data-closes>Cancel</button>'
+                   '<button class="primary" name="choice" value="off">Turn off</button></form>')
+        return modal("confirm-off", CONFIRM_HEADING.format(name=self._name()), f"<p>{CONFIRM_TEXT}</p>{buttons}")
 
     def _turn(self, request: Request, form: dict[str, str]) -> Response:
         choice = form.get("choice")

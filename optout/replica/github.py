@@ -3,16 +3,19 @@
 https://github.com/settings/copilot/features has, under Privacy, two dropdowns side by side:
 "Allow GitHub to use my data for product improvements" (the decoy a tool must leave alone) and
 "Allow GitHub to use my data for AI model training", both Enabled by default; a choice saves
-when made. Sign-in is a password form (POST /session) and, as the demo account has two-factor
-authentication, an authenticator code at /sessions/two-factor/app. In the `untied-label`
-variant the dropdowns are not labelled: only the text beside each says what it is.
+when made. Each dropdown is a Primer ActionMenu: a button labelled by the setting's text and
+showing its value, which opens a menu (role=menu) of role=menuitemradio items "Enabled" and
+"Disabled". Variants: `native-select`, the older page with native <select>s; `untied-label`,
+menu buttons without a label, so only the text beside each says what it is. Sign-in is a
+password form (POST /session) and, as the demo account has two-factor authentication, an
+authenticator code at /sessions/two-factor/app.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from optout.replica.common import CookieSite, Look, SignInPage, dropdown
+from optout.replica.common import CookieSite, Look, SignInPage, action_menu, dropdown
 from optout.replica.server import Request, Response, redirect
 
 HOSTS = ("github.com", "www.github.com")
@@ -25,6 +28,8 @@ POLICIES = {
                        "you choose Disabled."),
 }
 OPTIONS = ("Enabled", "Disabled")
+NATIVE_SELECT = "native-select"
+UNTIED_LABEL = "untied-label"
 NAV = (("Public profile", "/settings/profile"), ("Account", "/settings/admin"), ("Appearance", "/settings/appearance"),
        ("Password and authentication", "/settings/security"), ("Repositories", "/settings/repositories"),
        ("Copilot", "/settings/copilot"), ("Features", "/settings/copilot/features"))
@@ -43,7 +48,7 @@ class GitHubReplica(CookieSite):
     api_prefix = "/settings/copilot/policies/"
     defaults = dict.fromkeys(POLICIES, "Enabled")
     choices = dict.fromkeys(POLICIES, OPTIONS)
-    own_variants = ("untied-label",)
+    own_variants = (NATIVE_SELECT, UNTIED_LABEL)
 
     def pages(self):
         return {r"/": self._dashboard, r"/settings/copilot": lambda request: redirect("/settings/copilot/features"),
@@ -65,7 +70,8 @@ class GitHubReplica(CookieSite):
 
     def _policy(self, key: str) -> str:
         title, note = POLICIES[key]
-        label_id = None if self.variant == "untied-label" else f"label-{key}"
+        label_id = None if self.variant == UNTIED_LABEL else f"label-{key}"
         title_html = f'<p class="title"{f" id={label_id}" if label_id else ""}>{escape(title)}</p>'
+        control = dropdown if self.variant == NATIVE_SELECT else action_menu  # the decoy is drawn the same way
         return (f'<div class="row"><div>{title_html}<p class="note">{escape(note)}</p></div>'
-                f"{dropdown(key, label_id, self.settings[key], OPTIONS)}</div>")
+                f"{control(key, label_id, self.settings[key], OPTIONS)}</div>")

@@ -1,10 +1,14 @@
 """A replica of LinkedIn's sign-in and Data privacy settings, written from the documented facts.
 
-It serves the real paths (/login, /feed/, /mypreferences/d/categories/privacy,
-/mypreferences/d/settings/data-for-ai-improvement, ...), keeps each account's switch states on
-the server, and can be put into variants that change the pages the way real sites change:
-labels come loose from switches, sections render late, saves fail, a second look-alike switch
-appears, the sign-in demands a code or a CAPTCHA, and so on. See VARIANTS.
+It serves the real paths (/login, /checkpoint/lg/login-submit, /checkpoint/challenge/<id>,
+/feed/, /mypreferences/d/categories/privacy, /mypreferences/d/settings/data-for-ai-improvement,
+...), keeps each account's switch states on the server, and can be put into variants that change
+the pages the way real sites change: labels come loose from switches, sections render late, saves
+fail, a second look-alike switch appears, the sign-in demands a code or a CAPTCHA, a cookie dialog
+or a promotion covers the page, the account speaks German, and so on. See VARIANTS.
+
+Interruptions (the eu-cookies dialog, the overlay promotion) are added to finished pages in one
+place, `LinkedInReplica._interrupted`, so the page renderers stay functions of their data.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import re
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 from importlib import resources
 from typing import Any, Callable
@@ -36,6 +40,7 @@ DEMO_USERNAME = "demo@example.com"
 DEMO_PASSWORD = "correct horse battery staple"
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 DEMO_DISPLAY_NAME = "Demo Member"
+DEMO_FIRST_NAME = DEMO_DISPLAY_NAME.split()[0]
 
 VARIANTS = (
     "default",
@@ -50,24 +55,46 @@ VARIANTS = (
     "checkpoint",  # a correct password leads to a CAPTCHA that can never be passed
     "two-step",  # a correct password leads to a one-time-code page
     "server-error",  # settings pages answer 500
+    "wrong-password-curly",  # a wrong password gets LinkedIn's other wording (curly apostrophe)
+    "account-picker",  # /login first offers the remembered account; the form is one click away
+    "eu-cookies",  # a cookie-consent dialog covers every page until Accept or Reject
+    "german",  # the account's language is German: settings pages are lang="de" and worded so
+    "redirect-foreign",  # /login sends the browser to a look-alike on another domain (lookalike.py)
+    "overlay",  # a "Try Premium for free" promotion covers settings pages a second after load
 )
 
 WRONG_CREDENTIALS = "Wrong email or password. Try again or create an account."
+WRONG_PASSWORD_CURLY = "Hmm, that\u2019s not the right password. Please try again or request a magic link."
 WRONG_CODE = "The verification code you entered isn't valid. Please check the code and try again."
 CAPTCHA_FAILED = "We couldn't verify that you're a person. Please try again."
 NOT_OFFERED = "This setting is not available for your account."
+COOKIE_NOTICE = (
+    "LinkedIn and 3rd parties use essential and non-essential cookies to provide, secure, analyze "
+    "and improve our Services, and to show you relevant ads (including professional and job ads) on "
+    "and off LinkedIn. Learn more in our Cookie Policy."
+)
+PREMIUM_PROMOTION = "Try Premium for free"
 
 SLOW_PAGE_SECONDS = 2.0
 SAVE_LATENCY_SECONDS = 0.3  # long enough that reading the switch right after a click is wrong
 LATE_RENDER_DELAY_MS = 1500
+COOKIE_DIALOG_DELAY_MS = 0  # saved copies of the live pages carry it in the HTML: there on arrival
+PROMOTION_DELAY_MS = 0  # over the switch before anything can be clicked
 
 SETTINGS_PREFIX = "/mypreferences/d/"
 SETTINGS_HOME = "/mypreferences/d/categories/account"
 FEED = "/feed/"
+LOGIN = "/login"
+LOGIN_SUBMIT = "/checkpoint/lg/login-submit"  # where the sign-in form posts, as on the live site
+COOKIE_CONSENT = "/cookie-consent/"  # where the dialog's script records Accept or Reject
+CONSENT_COOKIE = "li_gc"  # LinkedIn's consent cookie; any value means "already answered"
+CONSENT_CHOICES = ("accepted", "rejected")
+FOREIGN_SIGN_IN_HOST = "login.linkedin-auth.com"  # redirect-foreign's destination; see lookalike.py
 
 _ASSETS = resources.files(__package__) / "linkedin"
 _STYLE = (_ASSETS / "style.css").read_text(encoding="utf-8")
 _SETTINGS_SCRIPT = (_ASSETS / "settings.js").read_text(encoding="utf-8")
+_INTERRUPTION_SCRIPT = (_ASSETS / "interruption.js").read_text(encoding="utf-8")
 _LOGO = (
     '<svg class="logo-mark" viewBox="0 0 34 34" width="34" height="34" aria-hidden="true">'
     '<rect width="34" height="34" rx="4" fill="#0a66c2"/>'
@@ -77,6 +104,56 @@ _LOGO = (
 
 
 # --- What the settings pages hold -------------------------------------------------------------
+
+GERMAN = "german"
+
+# The settings pages' own words in German (the german variant); a setting's words are in its
+# `reworded`. Anything missing here stays English, as half-translated sites do.
+GLOSSARY_DE = {
+    "Settings": "Einstellungen",
+    "Back": "Zurück",
+    "Learn more": "Weitere Informationen",
+    "On": "An",
+    "Off": "Aus",
+    "Loading": "Wird geladen",
+    NOT_OFFERED: "Diese Einstellung ist für Ihr Konto nicht verfügbar.",
+    "Home": "Startseite",
+    "My Network": "Mein Netzwerk",
+    "Jobs": "Jobs",
+    "Messaging": "Nachrichten",
+    "Notifications": "Mitteilungen",
+    "Me": "Ich",
+    "Settings & Privacy": "Einstellungen & Datenschutz",
+    "Help": "Hilfe",
+    "Sign Out": "Abmelden",
+    "Search": "Suchen",
+    "Account preferences": "Kontoeinstellungen",
+    "Sign in & security": "Anmelden und Sicherheit",
+    "Visibility": "Sichtbarkeit",
+    "Data privacy": "Datenschutz",
+    "Advertising data": "Werbedaten",
+    "How LinkedIn uses your data": "Wie LinkedIn Ihre Daten verwendet",
+    "Who can reach you": "Wer Sie kontaktieren kann",
+    "Manage your data and activity": "Ihre Daten und Aktivitäten verwalten",
+    "Review the data that you've provided, and make changes if you'd like.":
+        "Prüfen Sie die Daten, die Sie angegeben haben, und ändern Sie sie bei Bedarf.",
+    "Get a copy of your data": "Kopie Ihrer Daten anfordern",
+    "See your options for accessing a copy of your account data.":
+        "Sehen Sie sich an, wie Sie eine Kopie Ihrer Kontodaten erhalten können.",
+    "Invitations to connect": "Einladungen zum Vernetzen",
+    "Choose who can send you invitations to connect.": "Legen Sie fest, wer Ihnen Einladungen senden kann.",
+    "Messages": "Nachrichten",
+    "Choose who can message you.": "Legen Sie fest, wer Ihnen Nachrichten senden kann.",
+}  # fmt: skip
+
+
+def _say(text: str, variant: str) -> str:
+    """text in the account's language: German in the german variant where the glossary has it."""
+    return GLOSSARY_DE.get(text, text) if variant == GERMAN else text
+
+
+def _lang(variant: str) -> str:
+    return "de" if variant == GERMAN else "en"
 
 
 @dataclass(frozen=True)
@@ -93,11 +170,11 @@ class Setting:
     key: str  # used in the save API and the admin state
     slug: str | None  # its page under /mypreferences/d/settings/; None = shown only as a decoy
     wording: Wording
-    renamed: Wording | None = None  # the wording in the "renamed" variant
+    reworded: dict[str, Wording] = field(default_factory=dict)  # variant -> its wording
     help_path: str = "/help/linkedin/"
 
     def words(self, variant: str) -> Wording:
-        return self.renamed if variant == "renamed" and self.renamed else self.wording
+        return self.reworded.get(variant, self.wording)
 
 
 @dataclass(frozen=True)
@@ -109,7 +186,7 @@ class InfoPage:
     description: str
 
     def words(self, variant: str) -> InfoPage:
-        return self
+        return replace(self, title=_say(self.title, variant), description=_say(self.description, variant))
 
 
 GENERATIVE_AI = Setting(
@@ -123,16 +200,27 @@ GENERATIVE_AI = Setting(
         ),
         label="Use my data for training content creation AI models",
     ),
-    renamed=Wording(
-        title="Improving generative features",
-        question="Help shape the generative features you use on LinkedIn with what you share here.",
-        label="Allow LinkedIn to improve generative features with my content",
-    ),
+    reworded={
+        "renamed": Wording(
+            title="Improving generative features",
+            question="Help shape the generative features you use on LinkedIn with what you share here.",
+            label="Allow LinkedIn to improve generative features with my content",
+        ),
+        GERMAN: Wording(
+            title="Daten zur Verbesserung generativer KI",
+            question=(
+                "Dürfen LinkedIn und seine verbundenen Unternehmen Ihre personenbezogenen Daten "
+                "und die Inhalte, die Sie auf LinkedIn erstellen, zum Training von KI-Modellen zur "
+                "Inhaltserstellung verwenden?"
+            ),
+            label="Meine Daten für das Training von KI-Modellen zur Inhaltserstellung verwenden",
+        ),
+    },
     help_path="/help/linkedin/answer/a6278444",
 )
 RESEARCH = Setting(
     key="research",
-    slug="social-economic-workplace-research",
+    slug="policy-and-academic-research",
     wording=Wording(
         title="Social, economic, and workplace research",
         question=(
@@ -141,11 +229,21 @@ RESEARCH = Setting(
         ),
         label="Use data for research",
     ),
-    renamed=Wording(
-        title="Research partnerships",
-        question="Help researchers understand the world of work with what you share here.",
-        label="Let trusted partners study my LinkedIn activity",
-    ),
+    reworded={
+        "renamed": Wording(
+            title="Research partnerships",
+            question="Help researchers understand the world of work with what you share here.",
+            label="Let trusted partners study my LinkedIn activity",
+        ),
+        GERMAN: Wording(
+            title="Forschung zu Gesellschaft, Wirtschaft und Arbeitswelt",
+            question=(
+                "Legen Sie fest, ob LinkedIn einige Ihrer personenbezogenen Daten vertrauenswürdigen "
+                "Dritten für politische und wissenschaftliche Forschung zur Verfügung stellen darf."
+            ),
+            label="Daten für Forschungszwecke verwenden",
+        ),
+    },
     help_path="/help/linkedin/answer/a6882244",
 )
 RESEARCH_INVITATIONS = Setting(
@@ -156,6 +254,13 @@ RESEARCH_INVITATIONS = Setting(
         question="Choose whether LinkedIn can invite you to take part in research about LinkedIn.",
         label="Research invitations",
     ),
+    reworded={
+        GERMAN: Wording(
+            title="Einladungen zu Forschungsprojekten",
+            question="Legen Sie fest, ob LinkedIn Sie zu Studien über LinkedIn einladen darf.",
+            label="Einladungen zu Forschungsprojekten",
+        ),
+    },
 )
 PROFILE_RECOMMENDATIONS = Setting(
     key="profile-recommendations",
@@ -308,8 +413,10 @@ class LinkedInReplica:
         self._initial_variant = _checked_variant(variant)
         self._routes: list[tuple[str, re.Pattern[str], Handler, str]] = [
             ("GET", re.compile(r"/"), self._home, PUBLIC),
-            ("GET", re.compile(r"/login"), self._login_page, PUBLIC),
-            ("POST", re.compile(r"/login"), self._login_submit, PUBLIC),
+            ("GET", re.compile(LOGIN), self._login_page, PUBLIC),
+            ("GET", re.compile(LOGIN_SUBMIT), self._back_to_login, PUBLIC),
+            ("POST", re.compile(LOGIN_SUBMIT), self._login_submit, PUBLIC),
+            ("POST", re.compile(COOKIE_CONSENT), self._cookie_consent, PUBLIC),
             ("GET", re.compile(r"/m/logout/?"), self._logout, PUBLIC),
             ("GET", re.compile(r"/checkpoint/challenge/([\w-]+)"), self._challenge_page, PUBLIC),
             ("POST", re.compile(r"/checkpoint/challenge/([\w-]+)"), self._challenge_submit, PUBLIC),
@@ -335,6 +442,7 @@ class LinkedInReplica:
             self.challenges: dict[str, Challenge] = {}
             self.sign_ins = 0
             self.sign_in_attempts = 0
+            self.cookie_choices: list[str] = []  # every Accept/Reject, in order
 
     def set_variant(self, variant: str) -> None:
         self.variant = _checked_variant(variant)
@@ -356,6 +464,8 @@ class LinkedInReplica:
                 "sign_ins": self.sign_ins,
                 "sign_in_attempts": self.sign_in_attempts,
                 "sessions": list(self.sessions),
+                "cookie_choice": self.cookie_choices[-1] if self.cookie_choices else None,
+                "cookie_choices": list(self.cookie_choices),
                 "accounts": [
                     {"username": account.username, "settings": dict(account.settings)}
                     for account in self.accounts.values()
@@ -370,6 +480,16 @@ class LinkedInReplica:
         response = self._route(request)
         if self.variant == "slow" and response.is_html:
             time.sleep(SLOW_PAGE_SECONDS)
+        return self._interrupted(request, response)
+
+    def _interrupted(self, request: Request, response: Response) -> Response:
+        """The page with the variant's script-rendered interruption, if it has one."""
+        if not (response.is_html and response.status == 200):
+            return response
+        if self.variant == "eu-cookies" and CONSENT_COOKIE not in request.cookies:
+            return _with_interruption(response, _cookie_dialog(), COOKIE_DIALOG_DELAY_MS)
+        if self.variant == "overlay" and request.path.startswith(SETTINGS_PREFIX):
+            return _with_interruption(response, _premium_promotion(), PROMOTION_DELAY_MS)
         return response
 
     def _route(self, request: Request) -> Response:
@@ -383,7 +503,7 @@ class LinkedInReplica:
             if session is None and access == MEMBER_API:
                 return json_response({"status": 401, "message": "Sign in to continue."}, 401)
             if session is None:
-                return redirect("/login?" + urlencode({"session_redirect": _path_with_query(request)}))
+                return redirect(f"{LOGIN}?" + urlencode({"session_redirect": _path_with_query(request)}))
             if self.variant == "server-error" and request.path.startswith(SETTINGS_PREFIX):
                 return _error_page(500, "Something went wrong", "Please try again later.")
             return handler(request, session, *match.groups())
@@ -395,13 +515,23 @@ class LinkedInReplica:
     # -- signing in --
 
     def _home(self, request: Request) -> Response:
-        return redirect(FEED if self._session(request) else "/login")
+        return redirect(FEED if self._session(request) else LOGIN)
+
+    def _back_to_login(self, request: Request) -> Response:
+        return redirect(LOGIN)
 
     def _login_page(self, request: Request) -> Response:
         next_path = request.query.get("session_redirect", "")
         if self._session(request):
             return redirect(_safe_next_path(next_path))
-        return html_response(_login_page(next_path))
+        if self.variant == "redirect-foreign":
+            return redirect(f"https://{FOREIGN_SIGN_IN_HOST}{_path_with_query(request)}")
+        if self.variant == "account-picker":
+            return html_response(_account_picker_page(next_path, request.query.get(PICKER_CHOICE, "")))
+        return html_response(login_page(next_path))
+
+    def _wrong_password(self) -> str:
+        return WRONG_PASSWORD_CURLY if self.variant == "wrong-password-curly" else WRONG_CREDENTIALS
 
     def _login_submit(self, request: Request) -> Response:
         form = request.form()
@@ -414,7 +544,8 @@ class LinkedInReplica:
             if account and secrets.compare_digest(password, account.password.encode()):
                 self.sign_ins += 1
             else:
-                return html_response(_login_page(next_path, username, WRONG_CREDENTIALS))
+                # Answered at the form's URL (no redirect), as the live site does.
+                return html_response(login_page(next_path, username, self._wrong_password()))
         challenge_kind = {"checkpoint": "captcha", "two-step": "code"}.get(self.variant)
         if challenge_kind:
             challenge_id = "AQ" + secrets.token_urlsafe(24)
@@ -444,13 +575,13 @@ class LinkedInReplica:
     def _challenge_page(self, request: Request, challenge_id: str) -> Response:
         challenge = self.challenges.get(challenge_id)
         if challenge is None:
-            return redirect("/login")
+            return redirect(LOGIN)
         return html_response(_challenge_page(challenge.kind))
 
     def _challenge_submit(self, request: Request, challenge_id: str) -> Response:
         challenge = self.challenges.get(challenge_id)
         if challenge is None:
-            return redirect("/login")
+            return redirect(LOGIN)
         if challenge.kind == "captcha":
             return html_response(_challenge_page("captcha", CAPTCHA_FAILED))
         code = request.form().get("pin", "").replace(" ", "")
@@ -458,12 +589,23 @@ class LinkedInReplica:
         if not totp_matches(secret, code):
             return html_response(_challenge_page("code", WRONG_CODE))
         if self.challenges.pop(challenge_id, None) is None:  # a parallel submit used it already
-            return redirect("/login")
+            return redirect(LOGIN)
         return self._start_session(challenge.username, challenge.next_path)
 
     def _logout(self, request: Request) -> Response:
         self.sessions.pop(request.cookies.get("li_at", ""), None)
-        return redirect("/login").delete_cookie("li_at").delete_cookie("JSESSIONID")
+        return redirect(LOGIN).delete_cookie("li_at").delete_cookie("JSESSIONID")
+
+    def _cookie_consent(self, request: Request) -> Response:
+        try:
+            choice = request.json().get("choice")
+        except (ValueError, AttributeError):
+            choice = None
+        if choice not in CONSENT_CHOICES:
+            return json_response({"status": 400, "message": 'Send {"choice": "accepted" | "rejected"}.'}, 400)
+        with self._lock:
+            self.cookie_choices.append(choice)
+        return json_response({"choice": choice}).set_cookie(CONSENT_COOKIE, choice)
 
     # -- member pages --
 
@@ -512,75 +654,148 @@ class LinkedInReplica:
 
 
 # --- Page rendering ---------------------------------------------------------------------------
-# Functions of the data they are given; all text that is not a literal is escaped here.
+# Functions of the data they are given; all text that is not a literal is escaped here. Settings
+# pages take the variant for their wording and language; every other page is English.
+
+SIGN_IN_TITLE = "LinkedIn Login, Sign in"
+PICKER_CHOICE = "account"  # account-picker: /login?account=remembered|other picks a card
+REMEMBERED, OTHER_ACCOUNT = "remembered", "other"
+NAV_LINKS = (
+    ("Home", FEED),
+    ("My Network", "/mynetwork/"),
+    ("Jobs", "/jobs/"),
+    ("Messaging", "/messaging/"),
+    ("Notifications", "/notifications/"),
+)
+_PASSWORD_FIELD = (
+    '<div class="field"><label for="password">Password</label>'
+    '<input id="password" name="session_password" type="password" autocomplete="current-password" required></div>'
+)
+_JOIN_NOW = '<p class="aside">New to LinkedIn? <a class="link" href="/signup">Join now</a></p>'
 
 
-def _document(title: str, body: str, script: str = "") -> str:
+def _text(text: str, variant: str) -> str:
+    """text in the account's language, escaped for HTML."""
+    return escape(_say(text, variant))
+
+
+def _document(title: str, body: str, script: str = "", lang: str = "en") -> str:
     """The one page shell: every page is this plus a header and a main."""
     script_tag = f"<script>{script}</script>" if script else ""
     return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)} | LinkedIn</title><style>{_STYLE}</style></head>"
         f"<body>{body}{script_tag}</body></html>"
     )
 
 
-def _guest_page(title: str, card: str) -> str:
+def guest_page(title: str, card: str, script: str = "") -> str:
+    """A signed-out page (sign-in, checkpoints, errors): the wordmark over one card."""
     header = f'<header class="guest-header"><a href="/" class="wordmark">Linked{_LOGO}</a></header>'
-    return _document(title, f'{header}<main class="guest-main"><div class="card guest-card">{card}</div></main>')
+    return _document(title, f'{header}<main class="guest-main"><div class="card guest-card">{card}</div></main>', script)
 
 
-def _member_page(title: str, main: str, script: str = "") -> str:
-    links = "".join(
-        f'<li><a href="{href}">{name}</a></li>'
-        for name, href in (
-            ("Home", FEED),
-            ("My Network", "/mynetwork/"),
-            ("Jobs", "/jobs/"),
-            ("Messaging", "/messaging/"),
-            ("Notifications", "/notifications/"),
-        )
-    )
+def _member_page(title: str, main: str, script: str = "", variant: str = "default") -> str:
+    links = "".join(f'<li><a href="{href}">{_text(name, variant)}</a></li>' for name, href in NAV_LINKS)
     me_menu = (
-        '<li><details class="me"><summary role="button">Me</summary><div class="me-menu">'
+        f'<li><details class="me"><summary role="button">{_text("Me", variant)}</summary><div class="me-menu">'
         f'<p class="me-name">{DEMO_DISPLAY_NAME}</p>'
-        f'<a href="{SETTINGS_HOME}">Settings &amp; Privacy</a>'
-        '<a href="/help/">Help</a><a href="/m/logout/">Sign Out</a></div></details></li>'
+        f'<a href="{SETTINGS_HOME}">{_text("Settings & Privacy", variant)}</a>'
+        f'<a href="/help/">{_text("Help", variant)}</a>'
+        f'<a href="/m/logout/">{_text("Sign Out", variant)}</a></div></details></li>'
     )
+    search = _text("Search", variant)
     nav = (
         '<header class="global-nav"><nav class="global-nav-inner" aria-label="Primary Navigation">'
         f'<a href="{FEED}" class="logo" aria-label="LinkedIn">{_LOGO}</a>'
-        '<input class="search" type="search" placeholder="Search" aria-label="Search">'
+        f'<input class="search" type="search" placeholder="{search}" aria-label="{search}">'
         f'<ul class="nav-items">{links}{me_menu}</ul></nav></header>'
     )
-    return _document(title, f"{nav}{main}", script)
+    return _document(title, f"{nav}{main}", script, _lang(variant))
 
 
 def _error_page(status: int, heading: str, text: str) -> Response:
     card = f"<h1>{escape(heading)}</h1><p>{escape(text)}</p><a href=\"{FEED}\">Go to your feed</a>"
-    return html_response(_guest_page(heading, card), status)
+    return html_response(guest_page(heading, card), status)
 
 
 def _form_error(message: str | None) -> str:
-    return f'<p class="form-error" role="alert">{escape(message)}</p>' if message else ""
+    return f'<p class="form-error" id="error-for-password" role="alert">{escape(message)}</p>' if message else ""
 
 
-def _login_page(next_path: str, username: str = "", error: str | None = None) -> str:
-    card = (
-        '<h1>Sign in</h1><p class="subtitle">Stay updated on your professional world.</p>'
-        '<form method="post" action="/login" class="form">'
-        f'<input type="hidden" name="session_redirect" value="{escape(next_path)}">'
+# -- signing in --
+
+
+def _username_field(username: str) -> str:
+    return (
         '<div class="field"><label for="username">Email or phone</label>'
-        f'<input id="username" name="session_key" type="text" autocomplete="username" value="{escape(username)}" required></div>'
-        '<div class="field"><label for="password">Password</label>'
-        '<input id="password" name="session_password" type="password" autocomplete="current-password" required></div>'
+        '<input id="username" name="session_key" type="text" autocomplete="username" '
+        f'value="{escape(username)}" required></div>'
+    )
+
+
+def _sign_in_form(action: str, next_path: str, identity: str, error: str | None) -> str:
+    """The password form; identity is the Email or phone field, or a remembered account's hidden one."""
+    return (
+        f'<form method="post" action="{escape(action)}" class="form">'
+        f'<input type="hidden" name="session_redirect" value="{escape(next_path)}">{identity}{_PASSWORD_FIELD}'
         f"{_form_error(error)}"
         '<a class="link" href="/checkpoint/rp/request-password-reset">Forgot password?</a>'
         '<button type="submit" class="button-primary">Sign in</button></form>'
-        '<p class="aside">New to LinkedIn? <a class="link" href="/signup">Join now</a></p>'
     )
-    return _guest_page("LinkedIn Login, Sign in", card)
+
+
+def sign_in_card(next_path: str = "", username: str = "", error: str | None = None, action: str = LOGIN_SUBMIT) -> str:
+    """LinkedIn's sign-in card. The look-alike site (lookalike.py) serves it too, posting elsewhere."""
+    form = _sign_in_form(action, next_path, _username_field(username), error)
+    return f'<h1>Sign in</h1><p class="subtitle">Stay updated on your professional world.</p>{form}{_JOIN_NOW}'
+
+
+def login_page(next_path: str = "", username: str = "", error: str | None = None) -> str:
+    return guest_page(SIGN_IN_TITLE, sign_in_card(next_path, username, error))
+
+
+def _account_picker_page(next_path: str, choice: str) -> str:
+    """The remembered-account picker; its cards lead to /login?account=remembered (a password-only
+    form for that account) or /login?account=other (the full form)."""
+    if choice == OTHER_ACCOUNT:
+        return login_page(next_path)
+    card = _remembered_account_card(next_path) if choice == REMEMBERED else _picker_card(next_path)
+    return guest_page(SIGN_IN_TITLE, card)
+
+
+def _picker_href(next_path: str, choice: str) -> str:
+    return escape(f"{LOGIN}?" + urlencode({PICKER_CHOICE: choice, "session_redirect": next_path}))
+
+
+def _picker_card(next_path: str) -> str:
+    # The account's email sits outside the card, so the card is named just "Continue as Demo".
+    return (
+        '<h1>Welcome back</h1><ul class="remembered-accounts"><li>'
+        f'<a class="member-card" role="button" href="{_picker_href(next_path, REMEMBERED)}">'
+        f"Continue as {DEMO_FIRST_NAME}</a>"
+        f'<p class="member-email">{_masked_email(DEMO_USERNAME)}</p></li></ul>'
+        f"{_other_account_link(next_path)}{_JOIN_NOW}"
+    )
+
+
+def _remembered_account_card(next_path: str) -> str:
+    identity = f'<input type="hidden" name="session_key" value="{escape(DEMO_USERNAME)}">'
+    return (
+        f'<h1>Welcome back, {DEMO_FIRST_NAME}</h1><p class="subtitle">{_masked_email(DEMO_USERNAME)}</p>'
+        f"{_sign_in_form(LOGIN_SUBMIT, next_path, identity, None)}{_other_account_link(next_path)}"
+    )
+
+
+def _other_account_link(next_path: str) -> str:
+    href = _picker_href(next_path, OTHER_ACCOUNT)
+    return f'<a class="link other-account" href="{href}">Sign in using another account</a>'
+
+
+def _masked_email(address: str) -> str:
+    local, _, domain = address.partition("@")
+    return escape(f"{local[:1]}{'*' * (len(local) - 1)}@{domain}")
 
 
 def _challenge_page(kind: str, error: str | None = None) -> str:
@@ -594,17 +809,65 @@ def _challenge_page(kind: str, error: str | None = None) -> str:
             '<span class="captcha-brand" aria-hidden="true">Security check</span></div>'
             f'{_form_error(error)}<button type="submit" class="button-primary">Verify</button></form>'
         )
-        return _guest_page("Security Verification", card)
-    card = (
-        "<h1>Enter the code</h1>"
+        return guest_page("Security Verification", card)
+    card = (  # the live page's field and button ids
+        "<h1>Two-step verification</h1>"
         "<p>Enter the 6-digit verification code from your authenticator app.</p>"
         '<form method="post" class="form"><div class="field">'
-        '<label for="verification-code">Verification code</label>'
-        '<input id="verification-code" name="pin" type="text" inputmode="numeric" '
+        '<label for="input__phone_verification_pin">Enter code</label>'
+        '<input id="input__phone_verification_pin" name="pin" type="text" inputmode="numeric" '
         'autocomplete="one-time-code" maxlength="6" required></div>'
-        f'{_form_error(error)}<button type="submit" class="button-primary">Submit</button></form>'
+        f"{_form_error(error)}"
+        '<button type="submit" id="two-step-submit-button" class="button-primary">Submit</button></form>'
     )
-    return _guest_page("Two-step verification", card)
+    return guest_page("Two-step verification", card)
+
+
+# -- interruptions --
+
+
+def _with_interruption(response: Response, dialog: str, delay_ms: int) -> Response:
+    """The page plus dialog in a template, which interruption.js lays over it delay_ms after load."""
+    extra = (
+        f'<template id="interruption" data-delay-ms="{delay_ms}">{dialog}</template>'
+        f"<script>{_INTERRUPTION_SCRIPT}</script></body>"
+    )
+    return replace(response, body=response.body.replace(b"</body>", extra.encode("utf-8"), 1))
+
+
+def _overlay(dialog_attributes: str, content: str) -> str:
+    """A full-screen layer that takes every click until one of its buttons closes it."""
+    return (
+        '<div class="interruption-overlay">'
+        f'<section class="interruption" role="dialog" aria-modal="true" {dialog_attributes}>{content}</section></div>'
+    )
+
+
+def _cookie_dialog() -> str:
+    policy = '<a class="link" href="/legal/cookie-policy">Cookie Policy</a>'
+    notice = escape(COOKIE_NOTICE).replace("Cookie Policy", policy)
+    buttons = "".join(
+        f'<button type="button" class="button-consent" data-consent="{choice}" '
+        f'data-consent-url="{COOKIE_CONSENT}">{label}</button>'
+        for label, choice in zip(("Accept", "Reject"), CONSENT_CHOICES)
+    )
+    content = f'<p id="cookie-consent-notice">{notice}</p><div class="interruption-actions">{buttons}</div>'
+    return _overlay('aria-label="Cookie consent" aria-describedby="cookie-consent-notice"', content)
+
+
+def _premium_promotion() -> str:
+    # An icon button named "Dismiss", as LinkedIn's modals have.
+    content = (
+        '<button type="button" class="interruption-dismiss" aria-label="Dismiss" data-dismiss>&times;</button>'
+        f'<h2 id="premium-promotion-title">{PREMIUM_PROMOTION}</h2>'
+        f"<p>{DEMO_FIRST_NAME}, see who viewed your profile and message recruiters with InMail. "
+        "Cancel anytime.</p>"
+        '<a class="button-primary" href="/premium/products/">Start my free month</a>'
+    )
+    return _overlay('aria-labelledby="premium-promotion-title"', content)
+
+
+# -- member pages --
 
 
 def _feed_page() -> str:
@@ -621,78 +884,82 @@ def _feed_page() -> str:
     return _member_page("Feed", main)
 
 
-def _settings_frame(title: str, current: Category, content: str, script: str = "") -> str:
-    rail = "".join(_rail_link(category, category is current) for category in CATEGORIES.values())
+def _settings_frame(title: str, current: Category, content: str, variant: str, script: str = "") -> str:
+    rail = "".join(_rail_link(category, category is current, variant) for category in CATEGORIES.values())
     main = (
         '<div class="settings-layout"><nav class="card settings-rail" aria-label="Settings">'
-        f'<h2>Settings</h2><ul>{rail}</ul></nav><main class="card settings-content">{content}</main></div>'
+        f'<h2>{_text("Settings", variant)}</h2><ul>{rail}</ul></nav>'
+        f'<main class="card settings-content">{content}</main></div>'
     )
-    return _member_page(title, main, script)
+    return _member_page(title, main, script, variant)
 
 
-def _rail_link(category: Category, is_current: bool) -> str:
+def _rail_link(category: Category, is_current: bool, variant: str) -> str:
     current = ' aria-current="page"' if is_current else ""
-    return f'<li><a href="{SETTINGS_PREFIX}categories/{category.key}"{current}>{category.title}</a></li>'
+    href = f"{SETTINGS_PREFIX}categories/{category.key}"
+    return f'<li><a href="{href}"{current}>{_text(category.title, variant)}</a></li>'
 
 
 def _category_page(category: Category, settings: dict[str, bool], variant: str) -> str:
     sections = "".join(
-        f'<section aria-labelledby="section-{number}"><h2 id="section-{number}">{escape(heading)}</h2>'
+        f'<section aria-labelledby="section-{number}"><h2 id="section-{number}">{_text(heading, variant)}</h2>'
         f'<ul class="item-list">{"".join(_category_item(item, settings, variant) for item in items)}</ul></section>'
         for number, (heading, items) in enumerate(category.sections)
     )
-    return _settings_frame(category.title, category, f"<h1>{escape(category.title)}</h1>{sections}")
+    title = _say(category.title, variant)
+    return _settings_frame(title, category, f"<h1>{escape(title)}</h1>{sections}", variant)
 
 
 def _category_item(item: Item, settings: dict[str, bool], variant: str) -> str:
-    # The value sits outside the link, so the link's name is exactly the item's title.
-    show_value = isinstance(item, Setting) and variant != "not-offered"
-    value = f'<span class="item-value">{_on_off(settings[item.key])}</span>' if show_value else ""
+    # The state sits inside the link, as on the live site: the link is named "<title> On".
+    show_state = isinstance(item, Setting) and variant != "not-offered"
+    state = f' <span class="item-value">{_text(_on_off(settings[item.key]), variant)}</span>' if show_state else ""
     return (
         f'<li class="item"><a href="{SETTINGS_PREFIX}settings/{item.slug}">'
-        f"{escape(item.words(variant).title)}</a>{value}"
+        f'<span class="item-title">{escape(item.words(variant).title)}</span>{state}</a>'
         '<span class="chevron" aria-hidden="true">&rsaquo;</span></li>'
     )
 
 
 def _setting_page(item: Item, category: Category, settings: dict[str, bool], variant: str) -> str:
-    back = f'<a class="back" href="{SETTINGS_PREFIX}categories/{category.key}">Back</a>'
+    back = f'<a class="back" href="{SETTINGS_PREFIX}categories/{category.key}">{_text("Back", variant)}</a>'
     if isinstance(item, InfoPage):
-        content = f"{back}<h1>{escape(item.title)}</h1><p>{escape(item.description)}</p>"
-        return _settings_frame(item.title, category, content)
+        words = item.words(variant)
+        content = f"{back}<h1>{escape(words.title)}</h1><p>{escape(words.description)}</p>"
+        return _settings_frame(words.title, category, content, variant)
     decoy = PROFILE_RECOMMENDATIONS
     before = _setting_section(decoy, settings[decoy.key], "default", "h2") if variant == "decoy" else ""
     if variant == "late-render":
         main = _late_section(item, variant)
     else:
         main = _setting_section(item, settings[item.key], variant, "h1")
-    return _settings_frame(item.words(variant).title, category, back + before + main, _SETTINGS_SCRIPT)
+    return _settings_frame(item.words(variant).title, category, back + before + main, variant, _SETTINGS_SCRIPT)
 
 
 def _setting_section(setting: Setting, on: bool, variant: str, heading: str) -> str:
     words = setting.words(variant)
     if variant == "not-offered":
-        body = f'<p class="notice">{NOT_OFFERED}</p>'
+        body = f'<p class="notice">{_text(NOT_OFFERED, variant)}</p>'
     elif variant == "untied-label":
-        body = _question(words) + _toggle(setting.key, words.label, on, label_id=None)
+        body = _question(words) + _toggle(setting.key, words.label, on, variant, label_id=None)
     elif variant == "duplicate":  # one label element each, same words: a rendering bug
         body = _question(words) + "".join(
-            _toggle(setting.key, words.label, on, label_id=f"{setting.key}-label-{n}") for n in (1, 2)
+            _toggle(setting.key, words.label, on, variant, label_id=f"{setting.key}-label-{n}") for n in (1, 2)
         )
     else:
-        body = _question(words) + _toggle(setting.key, words.label, on, label_id=f"{setting.key}-label")
+        body = _question(words) + _toggle(setting.key, words.label, on, variant, label_id=f"{setting.key}-label")
     return (
         f'<section class="setting" aria-labelledby="{setting.key}-title">'
         f'<{heading} id="{setting.key}-title">{escape(words.title)}</{heading}>{body}'
-        f'<a class="link learn-more" href="{setting.help_path}">Learn more</a></section>'
+        f'<a class="link learn-more" href="{setting.help_path}">{_text("Learn more", variant)}</a></section>'
     )
 
 
 def _late_section(setting: Setting, variant: str) -> str:
     """A skeleton now; the script swaps in the section, with the state from the API, later."""
     return (
-        f'<div class="skeleton" aria-busy="true" aria-label="Loading" data-late-setting="{setting.key}" '
-        f'data-delay-ms="{LATE_RENDER_DELAY_MS}"><div></div><div></div><div></div></div>'
+        f'<div class="skeleton" aria-busy="true" aria-label="{_text("Loading", variant)}" '
+        f'data-late-setting="{setting.key}" data-delay-ms="{LATE_RENDER_DELAY_MS}"><div></div><div></div><div></div></div>'
         f'<template id="late-setting">{_setting_section(setting, True, variant, "h1")}</template>'
     )
 
@@ -701,10 +968,10 @@ def _question(words: Wording) -> str:
     return f'<p class="setting-question">{escape(words.question)}</p>'
 
 
-def _toggle(key: str, label: str, on: bool, *, label_id: str | None) -> str:
+def _toggle(key: str, label: str, on: bool, variant: str, *, label_id: str | None) -> str:
     """A switch row. With label_id the label names the switch; without, the switch is named by
     its state ("On"/"Off") and the label is merely nearby text."""
-    state = _on_off(on)
+    state = _text(_on_off(on), variant)
     if label_id:
         label_html = f'<span id="{label_id}" class="toggle-label">{escape(label)}</span>'
         name = f'aria-labelledby="{label_id}"'

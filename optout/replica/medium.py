@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from html import escape
 
-from optout.replica.common import Look, SignInPage, late
+from optout.replica.common import Look, SignInPage, late, modal
 from optout.replica.cookie_sites import FormPostSite
 from optout.replica.server import Request, Response, redirect
 
@@ -97,17 +97,16 @@ class MediumReplica(FormPostSite):
                 f'<span class="value">{escape(current)}</span> ›</button>')
 
     def _dialog(self, request: Request) -> str:
-        group = f'<div role="radiogroup" aria-labelledby="ai-title">{self._options()}</div>'
+        group = f'<div role="radiogroup" aria-labelledby="ai-dialog-title">{self._options()}</div>'
         script = f"<script>{CUSTOM_RADIOS_SCRIPT}</script>" if self.variant == "custom-radios" else ""
-        return ('<div class="overlay" id="ai-dialog" data-closable hidden>'
-                '<div class="dialog small" role="dialog" aria-modal="true" aria-labelledby="ai-title">'
-                f'<h2 id="ai-title">{TITLE}</h2><p class="muted">Choose how AI companies may use the stories you publish. '
-                'These choices do not affect how your stories show up in search.</p>'
-                f'<form method="post" action="{SETTINGS_PATH}/third-party-ai">{self.csrf_field(request)}'
-                f'{late(group) if self.variant == "late-render" else group}'
-                '<div style="display:flex;gap:12px;justify-content:flex-end;margin-top:16px">'
-                '<button type="button" class="plain" data-closes>Cancel</button>'
-                f'<button type="submit" class="primary">Save</button></div></form></div></div>{script}')
+        content = ('<p class="muted">Choose how AI companies may use the stories you publish. '
+                   'These choices do not affect how your stories show up in search.</p>'
+                   f'<form method="post" action="{SETTINGS_PATH}/third-party-ai">{self.csrf_field(request)}'
+                   f'{late(group) if self.variant == "late-render" else group}'
+                   '<div style="display:flex;gap:12px;justify-content:flex-end;margin-top:16px">'
+                   '<button type="button" class="plain" data-closes>Cancel</button>'
+                   '<button type="submit" class="primary">Save</button></div></form>')
+        return modal("ai-dialog", TITLE, content) + script
 
     def _options(self) -> str:
         current = self.settings["third-party-ai"]

@@ -6,13 +6,17 @@ optional free-text reason, and a Send button; once sent, the page confirms that 
 will be honoured going forward and that an email will follow. Every accepted submission is
 counted (state()["submissions"]), so a test can prove a form was sent once. Variants:
 `not-in-region` is an account outside the EU/EEA and UK, where the form page says it is not
-available; `no-confirmation` accepts the submission and shows no confirmation; `save-fails`
-refuses it with an error page. Facebook signs in at www.facebook.com/login/; Instagram's form on
-help.instagram.com sends signed-out visits to www.instagram.com/accounts/login/.
+available; `no-confirmation` accepts the submission and shows no confirmation; `italian` and
+`german` are the form and its confirmation in the account's language, <html lang="it"> with an
+"Invia" button (as Italian users saw it in May 2025) and <html lang="de"> with "Senden";
+`save-fails` refuses it with an error page. Facebook signs in at www.facebook.com/login/;
+Instagram's form on help.instagram.com sends signed-out visits to
+www.instagram.com/accounts/login/.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
@@ -20,13 +24,59 @@ from optout.replica.common import DEMO_USERNAME, Look, SignInPage
 from optout.replica.cookie_sites import FormPostSite, SharedSignInSite
 from optout.replica.server import Request, Response
 
-HEADING = "Object to your information being used for AI at Meta"
-INTRODUCTION = ("You have the right to object to Meta using the information you've shared on our Products and "
-                "services to develop and improve AI at Meta. You can submit this form to exercise that right.")
-REASON_LABEL = "Please tell us how this processing affects you (optional)"
+
+@dataclass(frozen=True)
+class Wording:
+    """The form and its confirmation in one language."""
+
+    lang: str
+    heading: str
+    introduction: str
+    email_label: str
+    reason_label: str
+    submit: str
+    thanks: str
+    confirmation: str
+
+
+ENGLISH = Wording(
+    lang="en",
+    heading="Object to your information being used for AI at Meta",
+    introduction=("You have the right to object to Meta using the information you've shared on our Products and "
+                  "services to develop and improve AI at Meta. You can submit this form to exercise that right."),
+    email_label="Email address",
+    reason_label="Please tell us how this processing affects you (optional)",
+    submit="Send",
+    thanks="Thanks for your objection",
+    confirmation=("We'll honour your objection. This means your request will be applied going forward to your "
+                  "information used for AI at Meta. We'll send a confirmation to the email address you gave us."))
+ITALIAN = Wording(
+    lang="it",
+    heading="Opponiti all'uso delle tue informazioni per l'IA in Meta",
+    introduction=("Hai il diritto di opporti all'uso da parte di Meta delle informazioni che hai condiviso sui "
+                  "nostri Prodotti e servizi per sviluppare e migliorare l'IA in Meta. Puoi inviare questo modulo "
+                  "per esercitare questo diritto."),
+    email_label="Indirizzo e-mail",
+    reason_label="Spiegaci in che modo questo trattamento ti riguarda (facoltativo)",
+    submit="Invia",
+    thanks="Accoglieremo la tua opposizione",
+    confirmation=("Ciò significa che la tua richiesta verrà applicata d'ora in avanti allo sviluppo e al "
+                  "miglioramento dell'IA in Meta. Riceverai una e-mail con i dettagli."))
+GERMAN = Wording(
+    lang="de",
+    heading="Einspruch gegen die Verwendung deiner Informationen für KI bei Meta",
+    introduction=("Du hast das Recht, der Verwendung der Informationen, die du auf unseren Produkten und Services "
+                  "geteilt hast, für die Entwicklung und Verbesserung von KI bei Meta zu widersprechen. Du kannst "
+                  "dieses Formular einreichen, um dieses Recht auszuüben."),
+    email_label="E-Mail-Adresse",
+    reason_label="Bitte erkläre uns, wie sich diese Verarbeitung auf dich auswirkt (optional)",
+    submit="Senden",
+    thanks="Wir werden deinem Widerspruch nachkommen",
+    confirmation=("Das bedeutet, dass deine Anfrage künftig auf deine Informationen angewendet wird, die für KI bei "
+                  "Meta verwendet werden. Wir senden eine Bestätigung an die E-Mail-Adresse, die du angegeben hast."))
+WORDINGS = {"italian": ITALIAN, "german": GERMAN}  # variant -> its language; every other variant is English
+
 NOT_AVAILABLE = "This form is not available in your region."
-CONFIRMATION = ("We'll honour your objection. This means your request will be applied going forward to your "
-                "information used for AI at Meta. We'll send a confirmation to the email address you gave us.")
 
 
 class ObjectionForm(FormPostSite):
@@ -35,7 +85,7 @@ class ObjectionForm(FormPostSite):
     form_path: str
     defaults: dict = {}  # nothing to switch: the objection is a form
     api_prefix = "/ajax/settings/"
-    own_variants = ("not-in-region", "no-confirmation")
+    own_variants = ("not-in-region", "no-confirmation", *WORDINGS)
 
     def reset(self, variant: str | None = None, settings: dict | None = None) -> None:
         super().reset(variant, settings)
@@ -51,9 +101,12 @@ class ObjectionForm(FormPostSite):
     def posts(self):
         return {self.form_path: self._submit}
 
-    def _frame(self, request: Request, title: str, content: str) -> Response:
+    def _wording(self) -> Wording:
+        return WORDINGS.get(self.variant, ENGLISH)
+
+    def _frame(self, request: Request, title: str, content: str, lang: str = "en") -> Response:
         bar = f'<header class="topbar"><p class="brand">{escape(self.look.brand)}</p><span>Help Centre</span></header>'
-        return self.page(title, f'{bar}<main class="content">{content}</main>', request)
+        return self.page(title, f'{bar}<main class="content">{content}</main>', request, lang=lang)
 
     def _help_centre(self, request: Request) -> Response:
         return self._frame(request, "Help Centre", "<h1>How can we help you?</h1>"
@@ -61,14 +114,16 @@ class ObjectionForm(FormPostSite):
 
     def _form(self, request: Request) -> Response:
         if self.variant == "not-in-region":
-            return self._frame(request, HEADING, f"<h1>{HEADING}</h1><p>{NOT_AVAILABLE}</p>")
+            return self._frame(request, ENGLISH.heading, f"<h1>{ENGLISH.heading}</h1><p>{NOT_AVAILABLE}</p>")
+        words = self._wording()
         form = (f'<form method="post" action="{self.form_path}" class="form">{self.csrf_field(request)}'
-                '<div class="field"><label for="email">Email address</label>'
+                f'<div class="field"><label for="email">{escape(words.email_label)}</label>'
                 f'<input id="email" name="email" type="email" value="{escape(DEMO_USERNAME)}" required></div>'
-                f'<div class="field"><label for="reason">{REASON_LABEL}</label>'
+                f'<div class="field"><label for="reason">{escape(words.reason_label)}</label>'
                 '<textarea id="reason" name="reason" rows="5"></textarea></div>'
-                '<button type="submit" class="primary">Send</button></form>')
-        return self._frame(request, HEADING, f"<h1>{HEADING}</h1><p>{INTRODUCTION}</p>{form}")
+                f'<button type="submit" class="primary">{escape(words.submit)}</button></form>')
+        content = f"<h1>{escape(words.heading)}</h1><p>{escape(words.introduction)}</p>{form}"
+        return self._frame(request, words.heading, content, words.lang)
 
     def _submit(self, request: Request, form: dict[str, str]) -> Response:
         if self.variant == "not-in-region":
@@ -79,7 +134,9 @@ class ObjectionForm(FormPostSite):
             self.submissions.append({"email": form["email"].strip(), "reason": form.get("reason", "")})
         if self.variant == "no-confirmation":
             return self._help_centre(request)
-        return self._frame(request, "Thanks", f'<h1>Thanks for your objection</h1><p role="status">{CONFIRMATION}</p>')
+        words = self._wording()
+        return self._frame(request, words.thanks, f'<h1>{escape(words.thanks)}</h1>'
+                           f'<p role="status">{escape(words.confirmation)}</p>', words.lang)
 
 
 class FacebookReplica(ObjectionForm):

@@ -9,6 +9,9 @@ another). The demo account has three sites: one Public and shared, one Public an
 out, one Private. Variants: `this-site` is the newer dashboard (a toggle named "Prevent
 third-party sharing for this site" and a "Save" button); `save-fails` refuses the save and the
 page puts the box back. Signed-out visits go to /log-in; www.wordpress.com redirects.
+
+Logging in takes two steps, as on the live site: /log-in asks only for "Email address or
+username" with a "Continue" button; the "Password" field and the "Log In" button come after it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ from optout.replica.common import CookieSite, Look, SignInPage, checkbox, switch
 from optout.replica.server import Request, Response, redirect
 
 HOSTS = ("wordpress.com", "www.wordpress.com")
+
+WRONG_PASSWORD = "It seems you entered an incorrect password. Want to get a login link via email?"
+UNKNOWN_USER = "Oops, that's not the right password. Please try again!"
 
 SHARING_HELP = ("This option will prevent this site’s content from being shared with our licensed network of "
                 "content and research partners, including those that train AI models.")
@@ -54,8 +60,9 @@ class WordPressReplica(CookieSite):
     look = Look("WordPress.com", accent="#3858e9", background="#f6f7f7", panel="#ffffff", text="#1e1e1e",
                 muted="#50575e")
     sign_in = SignInPage(path="/log-in", return_param="redirect_to", heading="Log in to your account",
-                         username_label="Email Address or Username", password_label="Password", submit_label="Log In",
-                         wrong_password="Oops, that's not the right password. Please try again!")
+                         username_label="Email address or username", continue_label="Continue",
+                         password_label="Password", submit_label="Log In", wrong_password=WRONG_PASSWORD,
+                         unknown_user=UNKNOWN_USER)
     session_cookie = "wordpress_logged_in"
     home = "/sites"
     api_prefix = "/wpcom/v2/sites/privacy/"  # + site slug: {"value": sharing prevented}

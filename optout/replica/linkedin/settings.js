@@ -1,7 +1,12 @@
 // Switches behave like LinkedIn's: flip at once (optimistic UI), save with fetch, and flip back
 // with a toast if the save fails. The late-render variant also fills in its section from here.
+// The words follow the page's language (<html lang>), as the server rendered it.
 (() => {
-  const SAVE_FAILED = "Something went wrong. Please try again.";
+  const WORDS = {
+    en: { on: "On", off: "Off", saveFailed: "Something went wrong. Please try again." },
+    de: { on: "An", off: "Aus", saveFailed: "Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut." },
+  };
+  const words = WORDS[document.documentElement.lang] || WORDS.en;
 
   function csrfToken() {
     const match = document.cookie.match(/(?:^|;\s*)JSESSIONID="?([^";]*)"?/);
@@ -9,7 +14,7 @@
   }
 
   function showState(toggle, on) {
-    const text = on ? "On" : "Off";
+    const text = on ? words.on : words.off;
     toggle.setAttribute("aria-checked", String(on));
     toggle.parentElement.querySelector(".toggle-state").textContent = text;
     if (toggle.hasAttribute("data-name-from-state")) toggle.setAttribute("aria-label", text);
@@ -46,7 +51,7 @@
       await save(toggle.dataset.setting, !wasOn);
     } catch {
       showState(toggle, wasOn);
-      showToast(SAVE_FAILED);
+      showToast(words.saveFailed);
     }
   });
 
@@ -59,7 +64,7 @@
       section.querySelectorAll('[role="switch"]').forEach((toggle) => showState(toggle, enabled));
       skeleton.replaceWith(section);
     } catch {
-      showToast(SAVE_FAILED);
+      showToast(words.saveFailed);
     }
   }
 
