@@ -6,9 +6,14 @@ module that imports keyring: every keyring failure ends here as a CredentialsErr
 a False, never as a backend's own exception.
 
 Keyring layout (service "optout"): one item per platform, named after the platform, holding
-the JSON document {"username", "password", "totp_secret"}; and the session key, named
+the JSON document {"username", "password", "totp_secret", "domains"}; and the session key, named
 "session-key". Keyrings cannot list their items, so OPTOUT_HOME/accounts.json keeps a
 non-secret index of platform -> username.
+
+A stored login belongs to the hosts it was stored for ("domains", kept in the keyring item with
+the secret so that editing a file cannot widen them); optout.accounts gives it only to a flow
+that would type it on those hosts. Environment variables and prompts are given by the person
+for this run and carry no domains.
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import re
 import sys
+from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass, field
 
 import keyring
@@ -30,6 +37,7 @@ from optout.home import optout_home, private_dir, write_private
 SERVICE = "optout"
 SESSION_KEY_ENTRY = "session-key"
 ACCOUNTS_INDEX = "accounts.json"
+PLATFORM_ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # a flow's `platform` (optout.schema.Flow)
 
 
 class CredentialsError(Exception):
@@ -38,7 +46,12 @@ class CredentialsError(Exception):
 
 @dataclass(frozen=True)
 class Credentials:
-    """A platform login. `source` says where the password came from: env, keyring or prompt."""
+    """A platform login. `source` says where the password came from: env, keyring or prompt.
+
+    `domains`: the hosts the keyring's login was stored for, when its password or TOTP secret is
+    used; empty when it was stored before optout recorded them. None when nothing secret came
+    from the keyring: environment variables and prompts are given for this run.
+    """
 
     platform: str
     username: str
@@ -46,6 +59,7 @@ class Credentials:
     _: KW_ONLY
     totp_secret: str | None = field(default=None, repr=False)
     source: str
+    domains: tuple[str, ...] | None = field(default=None, repr=False)
 
 
 def env_var_name(platform: str, field_name: str) -> str:
@@ -69,12 +83,14 @@ def lookup(platform: str) -> Credentials | None:
     password = from_env["password"] or stored.get("password")
     if not (username and password):
         return None
+    secret_from_keyring = any(not from_env[name] and stored.get(name) for name in ("password", "totp_secret"))
     return Credentials(
         platform,
         username,
         password,
         totp_secret=from_env["totp_secret"] or stored.get("totp_secret"),
         source="env" if from_env["password"] else "keyring",
+        domains=tuple(stored.get("domains") or ()) if secret_from_keyring else None,
     )
 
 
@@ -85,16 +101,18 @@ def is_interactive() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
 
 
-def prompt(platform: str, username: str | None = None) -> Credentials | None:
-    """Ask at the terminal (password and TOTP secret hidden); None when nobody can answer."""
+def prompt(platform: str, username: str | None = None, domains: Sequence[str] = ()) -> Credentials | None:
+    """Ask at the terminal (password and TOTP secret hidden); None when nobody can answer.
+    `domains`, where the password will be typed, are named in the question."""
     _check_platform(platform)
     if not is_interactive():
         return None
+    typed_on = f" (to be typed on {', '.join(domains)})" if domains else ""
     try:
         username = username or input(f"{platform} username: ").strip()
         if not username:
             return None
-        password = getpass.getpass(f"{platform} password for {username}: ")
+        password = getpass.getpass(f"{platform} password for {username}{typed_on}: ")
         if not password:
             return None
         totp_secret = getpass.getpass("TOTP secret for two-step login (Enter if none): ").strip()
@@ -103,10 +121,12 @@ def prompt(platform: str, username: str | None = None) -> Credentials | None:
     return Credentials(platform, username, password, totp_secret=totp_secret or None, source="prompt")
 
 
-def store(platform: str, username: str, password: str, totp_secret: str | None = None) -> None:
-    """Keep the login in the keyring (one item) and note the platform in the index."""
+def store(platform: str, username: str, password: str, totp_secret: str | None = None, *,
+          domains: Sequence[str]) -> None:
+    """Keep the login in the keyring (one item) for the hosts in `domains`, where it may be typed,
+    and note the platform in the index."""
     _check_platform(platform)
-    login = {"username": username, "password": password, "totp_secret": totp_secret}
+    login = {"username": username, "password": password, "totp_secret": totp_secret, "domains": list(domains)}
     try:
         _backend_or_raise().set_password(SERVICE, platform, json.dumps(login))
     except Exception as error:  # backends raise their own types (secretstorage, dbus, win32...)
@@ -176,7 +196,9 @@ def session_key(create: bool = True) -> bytes | None:
 
 
 def _check_platform(platform: str) -> None:
-    if not platform or platform == SESSION_KEY_ENTRY:
+    """Before any file or keyring item is named after it: a platform id, never a path or the
+    session key's item."""
+    if not PLATFORM_ID.fullmatch(platform) or platform == SESSION_KEY_ENTRY:
         raise ValueError(f"Not a platform name: {platform!r}")
 
 

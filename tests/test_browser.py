@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import socket
+from pathlib import Path
 
 import pytest
 
-from optout.browser import LaunchOptions, launch
+from optout import browser
+from optout.browser import LaunchOptions, find_browser, launch
 from optout.driver import ActionFailed, NavigationError
-from optout.originmap import Mapping
-from optout.replica import HOSTS
+from optout.loader import bundled_flows
+from optout.originmap import Mapping, OriginUnreachable
+from optout.replica import HOSTS, start_replica
+from optout.runner import Runner
 from optout.schema import Locator
 
 pytestmark = pytest.mark.browser
@@ -19,7 +24,7 @@ LOGIN = "https://www.linkedin.com/login"
 MASK_COLOUR = (255, 0, 255)  # Playwright's default mask colour
 
 
-def in_browser(replicas, scenario):
+def in_browser(replicas, scenario, domains=DOMAINS):
     """Run scenario(page) in a fresh Chromium whose LinkedIn traffic goes to the replica. So does
     evil.example.com's, so that only the adapter's domain rule can keep a page away from it."""
     port = replicas["linkedin"].port
@@ -28,7 +33,7 @@ def in_browser(replicas, scenario):
 
     async def go():
         async with launch(options) as driver:
-            page = await driver.open_page("linkedin", DOMAINS, None)
+            page = await driver.open_page("linkedin", domains, None)
             try:
                 return await scenario(page)
             finally:
@@ -93,3 +98,90 @@ def test_a_covered_control_is_reported_by_name_not_waited_on_for_ever(replicas):
 
     assert in_browser(replicas, scenario) == ('Could not click switch "Use my data" within 10s: '
                                               "it stayed hidden, disabled or covered by something else.")
+
+
+def test_only_the_mapped_servers_certificate_is_accepted(replicas):
+    """The replica's throwaway certificate is accepted at the mapped name; another server's
+    throwaway certificate, at a name or address no map sends anywhere, is not."""
+    other = start_replica("linkedin")  # same pages, its own certificate
+    unmapped = f"https://127.0.0.1:{other.port}/login"
+
+    async def scenario(page):
+        mapped_status = await page.goto(LOGIN)
+        with pytest.raises(NavigationError) as raised:
+            await page.goto(unmapped)
+        return mapped_status, str(raised.value)
+
+    try:
+        # 127.0.0.1 is among the page's domains: only the certificate may stop the second page.
+        assert in_browser(replicas, scenario, [*DOMAINS, "127.0.0.1"]) == (200, f"Could not load {unmapped} (net::ERR_CERT_AUTHORITY_INVALID).")
+    finally:
+        other.stop()
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_mapped_address_where_no_tls_server_answers_stops_the_launch():
+    port = closed_port()
+    options = LaunchOptions(origin_map=[Mapping("www.linkedin.com", "127.0.0.1", port)])
+
+    async def go():
+        async with launch(options):
+            pytest.fail("the browser started")
+
+    with pytest.raises(OriginUnreachable) as raised:
+        asyncio.run(go())
+    assert str(raised.value) == (f"origin map www.linkedin.com=127.0.0.1:{port}: no TLS server answers at "
+                                 f"127.0.0.1:{port} (Connection refused). Start the replica there, or fix the map.")
+
+
+def test_a_person_signing_in_gets_google_chrome_when_installed(tmp_path, monkeypatch):
+    monkeypatch.delenv("OPTOUT_BROWSER", raising=False)
+    chrome = tmp_path / "google-chrome"
+    chrome.write_text("#!/bin/sh\n")
+    chrome.chmod(0o755)
+    chromium = find_browser()
+    monkeypatch.setenv("PATH", f"{tmp_path}:{Path(chromium).parent}")
+
+    assert find_browser(prefer_chrome=True) == str(chrome)
+    assert find_browser() == chromium  # runs keep Chromium first, as before
+    monkeypatch.setenv("OPTOUT_BROWSER", chromium)
+    assert find_browser(prefer_chrome=True) == chromium  # the person's own choice wins
+
+
+def test_the_sign_in_browser_is_not_marked_as_automated():
+    async def command_line():
+        async with launch(LaunchOptions(person_signs_in=True)) as driver:
+            page = await driver.browser.new_page()
+            await page.goto("chrome://version")
+            return await page.locator("#command_line").inner_text()
+
+    assert "--enable-automation" not in asyncio.run(command_line())
+
+
+class Stop(Exception):
+    pass
+
+
+def test_only_optout_login_launches_the_browser_for_a_person(monkeypatch):
+    launched: list[LaunchOptions] = []
+
+    class Refused:  # the launch is all this test looks at
+        async def __aenter__(self):
+            raise Stop
+
+        async def __aexit__(self, *exc_info):
+            return False
+
+    monkeypatch.setattr(browser, "launch", lambda options: launched.append(options) or Refused())
+    runner = Runner([])
+
+    with pytest.raises(Stop):
+        runner.login(bundled_flows()["linkedin"].flow, timeout=1)
+    runner.browser()
+
+    assert [options.person_signs_in for options in launched] == [True, False]

@@ -10,9 +10,16 @@ import keyring
 import pytest
 
 from optout import credentials
+from optout.accounts import CredentialsRefused, StoredAccount
 from optout.credentials import Credentials, CredentialsError
+from optout.engine import AccountUnusable
+from optout.loader import bundled_flows_dir, load_flow
+from optout.replica.linkedin import DEMO_PASSWORD, DEMO_USERNAME
+from optout.sessions import SessionStore
+from tests.conftest import CLI_KEYRING_SERVICE
 
 PLATFORM = "linkedin"
+DOMAINS = ["www.linkedin.com", "linkedin.com"]  # the bundled LinkedIn flow's
 
 
 @pytest.fixture(autouse=True)
@@ -100,7 +107,7 @@ def test_fail_backend_from_environment_prints_nothing_in_a_fresh_process(tmp_pat
 
 def test_store_without_keyring_raises_a_clear_error(no_keyring, isolated_home):
     with pytest.raises(CredentialsError) as raised:
-        credentials.store(PLATFORM, "ada@example.com", "pw")
+        credentials.store(PLATFORM, "ada@example.com", "pw", domains=DOMAINS)
 
     assert str(raised.value) == (
         "Could not save the login for linkedin in the system keyring (no system keyring is available). "
@@ -121,7 +128,18 @@ def test_remove_without_keyring_raises_a_clear_error(no_keyring, isolated_home):
 
 def test_the_session_key_name_is_not_a_platform():
     with pytest.raises(ValueError, match="Not a platform name: 'session-key'"):
-        credentials.store("session-key", "someone", "pw")
+        credentials.store("session-key", "someone", "pw", domains=DOMAINS)
+
+
+@pytest.mark.parametrize("name", ["../../x", "linkedin/generative-ai", "LinkedIn", "", "-x", "a b", "x\n"])
+def test_anything_but_a_platform_id_is_refused_before_the_keyring_or_a_file_is_touched(name, monkeypatch):
+    monkeypatch.setattr(credentials, "_usable_backend", lambda: pytest.fail("the keyring was asked"))
+    monkeypatch.setattr(credentials, "optout_home", lambda: pytest.fail("a file was looked at"))
+
+    for attempt in (lambda: credentials.store(name, "ada", "pw", domains=DOMAINS), lambda: credentials.remove(name),
+                    lambda: credentials.lookup(name)):
+        with pytest.raises(ValueError, match="Not a platform name"):
+            attempt()
 
 
 class Terminal:
@@ -179,15 +197,16 @@ def test_prompt_asks_for_missing_username_and_hides_secrets(monkeypatch):
 
 
 def test_store_then_lookup_uses_one_keyring_item_and_a_private_index(real_keyring, isolated_home):
-    credentials.store(PLATFORM, "ada@example.com", "pw-s3cret", totp_secret="TOTP")
+    credentials.store(PLATFORM, "ada@example.com", "pw-s3cret", totp_secret="TOTP", domains=DOMAINS)
 
     assert credentials.lookup(PLATFORM) == Credentials(
-        PLATFORM, "ada@example.com", "pw-s3cret", totp_secret="TOTP", source="keyring"
+        PLATFORM, "ada@example.com", "pw-s3cret", totp_secret="TOTP", source="keyring", domains=tuple(DOMAINS)
     )
     assert json.loads(keyring.get_password(real_keyring, PLATFORM)) == {
         "username": "ada@example.com",
         "password": "pw-s3cret",
         "totp_secret": "TOTP",
+        "domains": DOMAINS,
     }
     index = isolated_home / "accounts.json"
     assert json.loads(index.read_text()) == {"linkedin": "ada@example.com"}
@@ -197,8 +216,8 @@ def test_store_then_lookup_uses_one_keyring_item_and_a_private_index(real_keyrin
 
 
 def test_remove_forgets_the_login(real_keyring):
-    credentials.store(PLATFORM, "ada@example.com", "pw")
-    credentials.store("youtube", "ada", "pw2")
+    credentials.store(PLATFORM, "ada@example.com", "pw", domains=DOMAINS)
+    credentials.store("youtube", "ada", "pw2", domains=["www.youtube.com"])
 
     assert credentials.remove(PLATFORM) is True
     assert credentials.remove(PLATFORM) is False
@@ -208,16 +227,16 @@ def test_remove_forgets_the_login(real_keyring):
 
 
 def test_environment_username_takes_the_rest_from_the_keyring_item_of_that_username(monkeypatch, real_keyring):
-    credentials.store(PLATFORM, "ada@example.com", "pw-from-keyring", totp_secret="TOTP")
+    credentials.store(PLATFORM, "ada@example.com", "pw-from-keyring", totp_secret="TOTP", domains=DOMAINS)
     set_env_login(monkeypatch, username="ada@example.com")
 
     assert credentials.lookup(PLATFORM) == Credentials(
-        PLATFORM, "ada@example.com", "pw-from-keyring", totp_secret="TOTP", source="keyring"
+        PLATFORM, "ada@example.com", "pw-from-keyring", totp_secret="TOTP", source="keyring", domains=tuple(DOMAINS)
     )
 
 
 def test_keyring_item_of_another_username_is_not_mixed_in(monkeypatch, real_keyring):
-    credentials.store(PLATFORM, "ada@example.com", "pw-of-ada", totp_secret="TOTP")
+    credentials.store(PLATFORM, "ada@example.com", "pw-of-ada", totp_secret="TOTP", domains=DOMAINS)
     set_env_login(monkeypatch, username="bob@example.com")
 
     assert credentials.lookup(PLATFORM) is None
@@ -229,11 +248,12 @@ def test_keyring_item_of_another_username_is_not_mixed_in(monkeypatch, real_keyr
 
 
 def test_environment_password_wins_over_the_keyring(monkeypatch, real_keyring):
-    credentials.store(PLATFORM, "ada@example.com", "old-pw", totp_secret="TOTP")
+    credentials.store(PLATFORM, "ada@example.com", "old-pw", totp_secret="TOTP", domains=DOMAINS)
     set_env_login(monkeypatch, password="new-pw")
 
+    # The TOTP secret still comes from the stored login, so its domains still apply.
     assert credentials.lookup(PLATFORM) == Credentials(
-        PLATFORM, "ada@example.com", "new-pw", totp_secret="TOTP", source="env"
+        PLATFORM, "ada@example.com", "new-pw", totp_secret="TOTP", source="env", domains=tuple(DOMAINS)
     )
 
 
@@ -257,3 +277,167 @@ def test_session_key_is_made_once_and_kept_in_the_keyring(real_keyring):
     assert len(key) == 44  # a Fernet key: 32 bytes, url-safe base64
     assert credentials.session_key() == key
     assert keyring.get_password(real_keyring, "session-key") == key.decode()
+
+
+# A stored login belongs to the sites it was stored for.
+
+
+def flow_file(directory, *extra_domains):
+    """The bundled LinkedIn flow, with more domains where its password would be typed: what a
+    flow in OPTOUT_FLOWS might be."""
+    bundled = (bundled_flows_dir() / "linkedin.yaml").read_text(encoding="utf-8")
+    original = "domains: [www.linkedin.com, linkedin.com]"
+    assert original in bundled
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "linkedin.yaml"
+    path.write_text(bundled.replace(original, f"domains: [{', '.join([*DOMAINS, *extra_domains])}]"), encoding="utf-8")
+    return path
+
+
+def account(path=None, may_prompt=False):
+    loaded = load_flow(path or bundled_flows_dir() / "linkedin.yaml")
+    return StoredAccount(PLATFORM, SessionStore(), lambda message: None, may_prompt=may_prompt,
+                         flow=loaded.flow, flow_file=loaded.path)
+
+
+def refusal(path, stored_for="www.linkedin.com, linkedin.com", typed_on="evil.example"):
+    return (f"The stored login for linkedin is for {stored_for}; the flow in {path} would type it on {typed_on}. "
+            "Run `optout credentials set linkedin` again to allow that.")
+
+
+def test_a_stored_login_is_given_to_flows_for_the_sites_it_was_stored_for(real_keyring, tmp_path):
+    credentials.store(PLATFORM, "ada@example.com", "pw", domains=DOMAINS)
+
+    assert account().credentials().password == "pw"
+    # A subdomain of a stored domain is that site's own, as for the flow's navigation rule.
+    assert account(flow_file(tmp_path, "m.linkedin.com")).credentials().password == "pw"
+
+
+def test_a_stored_login_is_refused_to_a_flow_that_would_type_it_elsewhere(real_keyring, tmp_path):
+    credentials.store(PLATFORM, "ada@example.com", "pw", totp_secret="TOTP", domains=DOMAINS)
+    path = flow_file(tmp_path, "evil.example")
+
+    with pytest.raises(CredentialsRefused) as raised:
+        account(path).credentials()
+
+    assert isinstance(raised.value, AccountUnusable)  # the engine's login_required with this message
+    assert str(raised.value) == refusal(path)
+
+
+def test_a_login_stored_before_domains_were_recorded_is_for_the_bundled_flow(real_keyring, tmp_path):
+    old_item = {"username": "ada@example.com", "password": "pw", "totp_secret": None}
+    keyring.set_password(real_keyring, PLATFORM, json.dumps(old_item))
+    path = flow_file(tmp_path, "evil.example")
+
+    assert account().credentials().password == "pw"
+    with pytest.raises(CredentialsRefused) as raised:
+        account(path).credentials()
+    assert str(raised.value) == refusal(path)
+
+
+def test_environment_credentials_are_given_to_whatever_flow_runs(monkeypatch, real_keyring, tmp_path):
+    """The person set them for this run: there is no stored login to protect."""
+    credentials.store(PLATFORM, "ada@example.com", "stored-pw", domains=DOMAINS)
+    set_env_login(monkeypatch, username="bob@example.com", password="env-pw")
+
+    login = account(flow_file(tmp_path, "evil.example")).credentials()
+
+    assert (login.username, login.password, login.source, login.domains) == ("bob@example.com", "env-pw", "env", None)
+
+
+def test_the_prompt_names_the_sites_the_password_will_be_typed_on(monkeypatch, real_keyring, tmp_path):
+    monkeypatch.setattr(sys, "stdin", Terminal())
+    monkeypatch.setattr("builtins.input", lambda label: "ada@example.com")
+    asked = []
+    monkeypatch.setattr("getpass.getpass", lambda label: asked.append(label) or "pw")
+
+    account(flow_file(tmp_path, "evil.example"), may_prompt=True).credentials()
+
+    assert asked[0] == "linkedin password for ada@example.com (to be typed on www.linkedin.com, linkedin.com, evil.example): "
+
+
+# The `optout credentials` commands, run as a person would.
+
+
+def keyring_item(platform=PLATFORM):
+    item = keyring.get_password(CLI_KEYRING_SERVICE, platform)
+    return json.loads(item) if item else None
+
+
+def test_set_reads_one_line_for_the_password_and_records_the_sites(cli):
+    stored = cli("credentials", "set", PLATFORM, "--username", "ada@example.com", "--password-stdin",
+                 input="pw-line-one\nnot the password\n")
+
+    assert stored.returncode == 0, stored.stderr
+    assert stored.stdout == ("Stored credentials for linkedin (ada@example.com) in the keyring, "
+                             "for www.linkedin.com, linkedin.com.\n")
+    assert keyring_item() == {"username": "ada@example.com", "password": "pw-line-one", "totp_secret": None,
+                              "domains": DOMAINS}
+
+
+def test_set_reads_the_totp_secret_from_the_line_after_the_password(cli):
+    stored = cli("credentials", "set", PLATFORM, "--username", "ada@example.com", "--password-stdin", "--totp-stdin",
+                 input="pw\nJBSWY3DPEHPK3PXP\nthird line\n")
+
+    assert stored.returncode == 0, stored.stderr
+    assert (keyring_item()["password"], keyring_item()["totp_secret"]) == ("pw", "JBSWY3DPEHPK3PXP")
+    shown = " ".join(cli("credentials", "set", "--help").stdout.split())  # --help wraps its lines
+    assert "--totp-stdin Also read a TOTP secret from stdin: the line after the password with --password-stdin, " \
+           "else the first line." in shown
+
+
+@pytest.mark.parametrize(("flags", "stdin", "message"), [
+    (["--password-stdin", "--totp-stdin"], "pw\n\n", "The TOTP secret is empty; nothing was stored."),
+    (["--totp-stdin"], "JBSWY3DPEHPK3PXP\n", "No terminal to ask for the password: use --password-stdin."),
+    (["--password-stdin", "--totp", "--totp-stdin"], "pw\nJBSWY3DPEHPK3PXP\n", "Use --totp or --totp-stdin, not both."),
+])
+def test_set_with_a_missing_or_doubly_asked_totp_secret_stores_nothing(cli, flags, stdin, message):
+    refused = cli("credentials", "set", PLATFORM, "--username", "ada@example.com", *flags, input=stdin)
+
+    assert (refused.returncode, refused.stderr, refused.stdout) == (2, f"error: {message}\n", "")
+    assert keyring_item() is None
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("../../x", "'../../x' is not a platform name (such as linkedin); nothing was changed."),
+    ("linkedin/generative-ai", "'linkedin/generative-ai' is not a platform name (such as linkedin); nothing was changed."),
+    ("nonesuch", "Unknown platform 'nonesuch'. Known: "),
+])
+def test_remove_of_what_is_not_a_known_platform_touches_nothing(cli, name, message):
+    cli.store_demo_credentials()
+
+    refused = cli("credentials", "remove", name)
+
+    assert refused.returncode == 2
+    assert refused.stderr.startswith(f"error: {message}") and refused.stderr.count("\n") == 1, refused.stderr
+    assert keyring_item()["username"] == DEMO_USERNAME
+    assert json.loads((cli.home / "accounts.json").read_text()) == {PLATFORM: DEMO_USERNAME}
+
+
+def check_linkedin(cli, **env):
+    completed = cli("check", PLATFORM, "--json", env=env)
+    return completed, json.loads(completed.stdout)["results"]
+
+
+def test_a_flow_from_optout_flows_is_refused_a_login_stored_for_other_sites(cli, linkedin, tmp_path):
+    cli.store_demo_credentials()
+    path = flow_file(tmp_path / "flows", "evil.example")
+
+    completed, results = check_linkedin(cli, OPTOUT_FLOWS=str(path.parent))
+
+    assert {(r["state"], r["detail"]) for r in results} == {("login_required", refusal(path))}
+    assert linkedin.state()["sign_ins"] == 0
+    assert (f"warning: OPTOUT_FLOWS ACTIVE: flows come from {path.parent}, not the bundled ones; stored logins are "
+            "only given to flows that would type them on the sites they were stored for.\n") in completed.stderr
+
+
+def test_an_older_optouts_stored_login_works_only_for_the_bundled_flows_sites(cli, linkedin, tmp_path):
+    old_item = {"username": DEMO_USERNAME, "password": DEMO_PASSWORD, "totp_secret": None}
+    keyring.set_password(CLI_KEYRING_SERVICE, PLATFORM, json.dumps(old_item))
+    path = flow_file(tmp_path / "flows", "evil.example")
+
+    _, replaced = check_linkedin(cli, OPTOUT_FLOWS=str(path.parent))
+    _, bundled = check_linkedin(cli)  # after: once signed in, the saved session would be used
+
+    assert {(r["state"], r["detail"]) for r in replaced} == {("login_required", refusal(path))}
+    assert {r["state"] for r in bundled} == {"opted_in"}
