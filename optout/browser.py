@@ -8,6 +8,8 @@ screenshots mask password and one-time-code fields.
 from __future__ import annotations
 
 import asyncio
+import functools
+import json
 import os
 import re
 import shutil
@@ -27,8 +29,8 @@ from playwright.async_api import async_playwright
 
 from optout.diagnostics import scrub_text, scrub_trace, secret_forms, stored_values
 from optout.driver import ActionFailed, BrowserUnavailable, NavigationError, NavigationRefused
-from optout.originmap import Mapping, resolver_rules
-from optout.schema import Locator, host_allowed, pattern
+from optout.originmap import Mapping, certificate_pins, resolver_rules
+from optout.schema import Interruption, Locator, host_allowed, pattern
 
 QUIET_CHROMIUM_FLAGS = [
     "--disable-background-networking",
@@ -44,6 +46,8 @@ QUIET_SECONDS = 0.5
 SECRET_FIELDS = "input[type=password], input[autocomplete=one-time-code]"
 EVIDENCE_MARK = "data-optout-evidence"
 EVIDENCE_STYLE = f"[{EVIDENCE_MARK}] {{ outline: 3px solid #e11d48 !important; outline-offset: 4px; }}"
+
+SNAPSHOT_LINE = re.compile(r'^\s*- (?P<role>[a-z]+) (?P<name>"(?:[^"\\]|\\.)*")')
 
 # Elements that carry a role without saying so, for "the control in the region with the wording".
 IMPLICIT_ROLES = {
@@ -62,28 +66,37 @@ class LaunchOptions:
     origin_map: list[Mapping] = field(default_factory=list)
     locale: str = "en-US"
     trace: bool = False  # record a Playwright trace per context, for Page.diagnose
+    # `optout login`: a person signs in in a visible window, in their own Google Chrome when they
+    # have one and without the "controlled by automated test software" banner. Nothing more:
+    # sites see an ordinary browser with a person at it, not a disguised robot.
+    person_signs_in: bool = False
 
 
-def find_browser() -> str | None:
-    """OPTOUT_BROWSER, then an installed Chromium or Chrome; None means Playwright's own build."""
+CHROME_NAMES = ("google-chrome", "google-chrome-stable", "chrome")
+CHROME_PATHS = (
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    r"C:\Program Files\Google\Chrome\Application\chrome.exe",
+    r"C:\Program Files (x86)\Google\Chrome\Application\chrome.exe",
+)
+BROWSER_NAMES = ("chromium", "chromium-browser", *CHROME_NAMES)
+BROWSER_PATHS = (*CHROME_PATHS, "/Applications/Chromium.app/Contents/MacOS/Chromium")
+
+
+def find_browser(prefer_chrome: bool = False) -> str | None:
+    """OPTOUT_BROWSER, then (prefer_chrome) Google Chrome, then an installed Chromium or Chrome;
+    None means Playwright's own build."""
     configured = os.environ.get("OPTOUT_BROWSER")
     if configured:
         if not Path(configured).exists():
             raise BrowserUnavailable(f"OPTOUT_BROWSER points to {configured}, which does not exist.")
         return configured
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    for candidate in (
-        "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
-        "/Applications/Chromium.app/Contents/MacOS/Chromium",
-        r"C:\Program Files\Google\Chrome\Application\chrome.exe",
-        r"C:\Program Files (x86)\Google\Chrome\Application\chrome.exe",
-    ):
-        if Path(candidate).exists():
-            return candidate
-    return None
+    return (prefer_chrome and _installed(CHROME_NAMES, CHROME_PATHS)) or _installed(BROWSER_NAMES, BROWSER_PATHS)
+
+
+def _installed(names: tuple[str, ...], paths: tuple[str, ...]) -> str | None:
+    """The first of names on PATH, else the first of paths that exists."""
+    on_path = (shutil.which(name) for name in names)
+    return next((found for found in on_path if found), None) or next((p for p in paths if Path(p).exists()), None)
 
 
 NO_BROWSER = (
@@ -98,13 +111,21 @@ async def launch(options: LaunchOptions) -> AsyncIterator[PlaywrightDriver]:
     """The one launch helper: a Chromium for this run, closed on the way out."""
     args = list(QUIET_CHROMIUM_FLAGS)
     if options.origin_map:
+        # Pinned before the browser starts: only the mapped servers' own certificates are
+        # accepted unchecked; every other site in the run is verified as usual.
+        pins = await asyncio.to_thread(certificate_pins, options.origin_map)
         args.append(f"--host-resolver-rules={resolver_rules(options.origin_map)}")
+        args.append(f"--ignore-certificate-errors-spki-list={','.join(pins)}")
     if sys.platform.startswith("linux") and os.geteuid() == 0:
         args.append("--no-sandbox")  # Chromium refuses to start its sandbox as root
+    # Older Playwright releases pass --enable-automation, which shows the "controlled by automated
+    # test software" banner: a person signing in should see their ordinary browser.
+    ignored = ["--enable-automation"] if options.person_signs_in else None
     async with async_playwright() as playwright:
         try:
             browser = await playwright.chromium.launch(
-                executable_path=find_browser(), headless=options.headless, args=args)
+                executable_path=find_browser(prefer_chrome=options.person_signs_in),
+                headless=options.headless, args=args, ignore_default_args=ignored)
         except PlaywrightError as exc:
             if "Executable doesn't exist" in str(exc):
                 raise BrowserUnavailable(NO_BROWSER) from None
@@ -125,8 +146,8 @@ class PlaywrightDriver:
             locale=self.options.locale,
             viewport={"width": 1280, "height": 900},
             storage_state=session,
-            # Only a replica or recorded copy has a throwaway certificate.
-            ignore_https_errors=bool(self.options.origin_map),
+            # Certificates are always checked; a mapped replica's is accepted by its pinned key (launch).
+            ignore_https_errors=False,
         )
         page = await context.new_page()
         page.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
@@ -170,6 +191,8 @@ class PlaywrightPage:
         self.tracing = tracing
         self.session_values = stored_values(session)  # cookies the context started with, to scrub
         self.in_flight: set = set()  # requests started and not yet answered, for settle()
+        self.dismissed: list[str] = []  # interruptions dismissed by a locator handler while acting
+        self.dismissing = False  # the engine is dismissing one itself: the handlers stand aside
         page.on("request", lambda request: self.in_flight.add(request))
         page.on("response", lambda response: self.in_flight.discard(response.request))  # answered
         page.on("requestfailed", lambda request: self.in_flight.discard(request))
@@ -204,10 +227,10 @@ class PlaywrightPage:
 
     def resolve(self, locator: Locator) -> PwLocator:
         page = self.page
+        name = pattern(locator.name_pattern) if locator.name_pattern else locator.name
         if locator.within is not None:
-            return self._in_region(locator.role, locator.within, locator.checked)
+            return self._in_region(locator.role, locator.within, locator.checked, name, exact=locator.name is not None)
         if locator.role is not None:
-            name = pattern(locator.name_pattern) if locator.name_pattern else locator.name
             found = page.get_by_role(locator.role, name=name, exact=locator.name is not None, checked=locator.checked)
         elif locator.label is not None:
             found = page.get_by_label(locator.label, exact=True)
@@ -219,12 +242,13 @@ class PlaywrightPage:
             found = page.locator(locator.css)
         return found.filter(visible=True)
 
-    def _in_region(self, role: str, wording: str, checked: bool | None) -> PwLocator:
-        """Controls of `role` in the nearest ancestor of the wording that holds any such control:
-        a neighbouring section's control is never in that region, two in it are ambiguous."""
+    def _in_region(self, role: str, wording: str, checked: bool | None, name, *, exact: bool) -> PwLocator:
+        """Controls of `role` (and name, when given) in the nearest ancestor of the wording that
+        holds any such control: a neighbouring section's control is never in that region, two in
+        it are ambiguous."""
         has_role = f"@role='{role}'" + (f" or {IMPLICIT_ROLES[role]}" if role in IMPLICIT_ROLES else "")
         region = self.page.get_by_text(wording).locator(f"xpath=ancestor::*[.//*[{has_role}]][1]")
-        return region.get_by_role(role, checked=checked).filter(visible=True)
+        return region.get_by_role(role, checked=checked, name=name, exact=exact).filter(visible=True)
 
     async def count(self, locator: Locator) -> int:
         return await self.resolve(locator).count()
@@ -236,6 +260,11 @@ class PlaywrightPage:
         return await self.resolve(locator).evaluate(
             r"""el => {
                 if (el.tagName === 'SELECT') return el.selectedOptions[0]?.label?.trim() ?? null;
+                if (el.getAttribute('aria-haspopup')) {  // a dropdown button (Primer's ActionMenu) shows its value
+                    const shown = el.cloneNode(true);
+                    shown.querySelectorAll('[aria-hidden=true]').forEach(n => n.remove());
+                    return shown.textContent.replace(/\s+/g, ' ').trim() || null;
+                }
                 const on = el.querySelector('input[type=radio]:checked, [role=radio][aria-checked=true]');
                 if (!on) return null;
                 // Its accessible name, in ARIA's order, as choose() finds options by: a custom radio's
@@ -255,10 +284,23 @@ class PlaywrightPage:
             await self._choose(self.resolve(locator), option)
 
     async def _choose(self, target: PwLocator, option: str) -> None:
-        if await target.evaluate("el => el.tagName") == "SELECT":
+        kind = await target.evaluate("el => el.tagName === 'SELECT' ? 'select' : el.getAttribute('aria-haspopup') ? 'menu' : 'radios'")
+        if kind == "select":
             await target.select_option(label=option)
+        elif kind == "menu":
+            await self._choose_in_menu(target, option)
         else:
             await target.get_by_role("radio", name=option, exact=True).check()
+
+    async def _choose_in_menu(self, button: PwLocator, option: str) -> None:
+        """Open the dropdown and click the one visible item so named (in the menu it controls)."""
+        await button.click()
+        controlled = await button.get_attribute("aria-controls")
+        scope = self.page.locator(f"[id='{controlled}']") if controlled else self.page
+        items = (scope.get_by_role("menuitemradio", name=option, exact=True)
+                 .or_(scope.get_by_role("menuitem", name=option, exact=True))
+                 .or_(scope.get_by_role("option", name=option, exact=True))).filter(visible=True)
+        await items.click()  # strict: two items so named fail here rather than guess
 
     async def fill(self, locator: Locator, value: str) -> None:
         async with acting("type into", locator):  # the message never carries the value
@@ -311,3 +353,57 @@ class PlaywrightPage:
 
     async def wait(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
+
+    async def press(self, key: str) -> None:
+        await self.page.keyboard.press(key)
+
+    async def language(self) -> str | None:
+        return await self.page.evaluate("document.documentElement.lang") or None
+
+    async def controls(self, roles: tuple[str, ...]) -> list[tuple[str, str]]:
+        """Read from the accessibility snapshot: the names Playwright itself matches roles by."""
+        snapshot = await self.page.locator("body").aria_snapshot()
+        found = []
+        for line in snapshot.splitlines():
+            match = SNAPSHOT_LINE.match(line)
+            if match and match["role"] in roles:
+                found.append((match["role"], json.loads(match["name"])))
+        return found
+
+    async def watch_for(self, interruptions: list[Interruption]) -> None:
+        """Playwright runs a locator handler whenever its overlay shows before an action: the
+        dismissal then happens even when the overlay arrives after the control was found."""
+        for interruption in interruptions:
+            await self.page.add_locator_handler(self._overlay(interruption), self._handler(interruption),
+                                                no_wait_after=True)
+
+    def _handler(self, interruption: Interruption):
+        async def handle(_overlay: PwLocator) -> None:
+            if not self.dismissing and await self._click_dismiss(interruption):
+                self.dismissed.append(interruption.name)
+
+        return handle
+
+    async def dismiss(self, interruption: Interruption) -> bool:
+        if not await self._overlay(interruption).count():
+            return False
+        self.dismissing = True  # this click's own actionability check must not run the handler
+        try:
+            return await self._click_dismiss(interruption)
+        finally:
+            self.dismissing = False
+
+    def _overlay(self, interruption: Interruption) -> PwLocator:
+        return functools.reduce(PwLocator.or_, (self.resolve(loc) for loc in interruption.appears))
+
+    async def _click_dismiss(self, interruption: Interruption) -> bool:
+        for locator in interruption.dismiss:  # only the control the flow names, and only one
+            found = self.resolve(locator)
+            if await found.count() == 1:
+                await found.click()
+                return True
+        return False
+
+    def take_dismissed(self) -> list[str]:
+        taken, self.dismissed = self.dismissed, []
+        return taken

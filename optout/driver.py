@@ -82,6 +82,10 @@ class Page(Protocol):
     async def watch_for(self, interruptions: list[Interruption]) -> None:
         """Dismiss these whenever one covers a control the engine is acting on."""
 
+    async def dismiss(self, interruption: Interruption) -> bool:
+        """Dismiss it now if it shows, with the one control the flow names; False when it does not
+        show or that control is not there exactly once."""
+
     def take_dismissed(self) -> list[str]:
         """The names of interruptions dismissed while acting since the last call."""
 

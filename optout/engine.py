@@ -348,7 +348,10 @@ class PlatformRun:
             dry = " (dry run: would submit it)" if self.engine.options.apply else ""
             return self.result(setting, None, State.OPTED_IN, f"No objection has been submitted from optout yet{dry}.",
                                evidence=await self.evidence(setting, None, "final", submit))
-        secrets = self.account.credentials() if any("{username}" in f.value for f in control.fields) else None
+        try:
+            secrets = self.account.credentials() if any("{username}" in f.value for f in control.fields) else None
+        except AccountUnusable as refusal:
+            raise Outcome(State.LOGIN_REQUIRED, str(refusal)) from None
         username = secrets.username if secrets else ""
         for form_field in control.fields:
             found = await self.find(form_field.find, setting.timeout_seconds)
@@ -401,14 +404,10 @@ class PlatformRun:
     async def dismiss_interruptions(self) -> None:
         """Dismiss the first declared interruption showing (with the control the flow names)."""
         for interruption in self.flow.interruptions:
-            if not any([await self.page.count(loc) for loc in interruption.appears]):
-                continue
-            dismiss = await self.first_match(interruption.dismiss)
-            if dismiss is not None:
-                self.engine.progress(f"{self.flow.platform}: dismissing {interruption.name}")
-                await self.page.click(dismiss)
+            if await self.page.dismiss(interruption):
+                self.engine.progress(f"{self.flow.platform}: dismissed {interruption.name}")
                 await self.page.settle()
-                self.steps.append(StepReport(f"dismiss {interruption.name}", "ok", dismiss.describe()))
+                self.steps.append(StepReport(f"dismiss {interruption.name}", "ok"))
                 return
 
     async def not_found(self, target: list[Locator], timeout: float) -> Outcome:

@@ -219,7 +219,8 @@ class Control(Strict):
 
     switch/checkbox: opted_out is on/off (true/false); "Prevent…" controls are opted out when on.
     choice: radio options; opted_out names the option to select.
-    select: a dropdown; opted_out is the option's label.
+    select: a dropdown, native or a button that opens a menu of its values (GitHub's); opted_out
+            is the option's label.
     menu: `find` opens a menu, opted_out is the menu item to choose; `opted_out_when` shows the
           state afterwards (the button itself does not carry a checked state).
     form: state cannot be read back; `fields` are filled, `find` is the submit button and
