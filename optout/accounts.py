@@ -1,5 +1,10 @@
 """A platform's login as the engine sees it: credentials (env, keyring, prompt when interactive)
-and the encrypted session: OPTOUT_<PLATFORM>_SESSION (an export, for CI) before the saved one."""
+and the encrypted session: OPTOUT_<PLATFORM>_SESSION (an export, for CI) before the saved one.
+
+A login from the keyring is given only to a flow whose password domains it was stored for, so a
+flow from OPTOUT_FLOWS (or an edited one) cannot have it typed on another site. Environment
+variables and prompts are the person's choice for this run and are not checked.
+"""
 
 from __future__ import annotations
 
@@ -10,24 +15,55 @@ from typing import Callable, Iterable
 
 from optout import credentials
 from optout.engine import AccountUnusable
-from optout.home import private_dir, write_private
+from optout.home import private_dir, read_json, write_private
+from optout.loader import bundled_flows
+from optout.schema import Flow, host_allowed
 from optout.sessions import SessionError, SessionStore
 
 PASSPHRASE_VARIABLE = "OPTOUT_SESSION_PASSPHRASE"
 
 
+class CredentialsRefused(AccountUnusable):
+    """The stored login was stored for other hosts than the flow would type it on: it is not
+    given, and the platform's settings are login_required with this message."""
+
+
 class StoredAccount:
-    def __init__(self, platform: str, store: SessionStore, warn: Callable[[str], None], *, may_prompt: bool):
+    """`flow` is the flow that will use the login (`flow_file` its file, for messages); without
+    one, the platform's bundled flow is assumed."""
+
+    def __init__(self, platform: str, store: SessionStore, warn: Callable[[str], None], *, may_prompt: bool,
+                 flow: Flow | None = None, flow_file: Path | None = None):
         self.platform = platform
         self.store = store
         self.warn = warn
         self.may_prompt = may_prompt
+        self.flow = flow
+        self.flow_file = flow_file
 
     def credentials(self) -> credentials.Credentials | None:
+        """The login to sign in with; raises CredentialsRefused when the stored one is not for
+        the hosts this flow would type it on."""
         found = credentials.lookup(self.platform)
         if found is None and self.may_prompt and credentials.is_interactive():
-            found = credentials.prompt(self.platform)
+            return credentials.prompt(self.platform, domains=self.password_domains())
+        if found is not None and found.domains is not None:
+            self.refuse_unless_stored_for(found.domains)
         return found
+
+    def password_domains(self) -> list[str]:
+        return self.flow.password_domains() if self.flow else bundled_password_domains(self.platform)
+
+    def refuse_unless_stored_for(self, stored: tuple[str, ...]) -> None:
+        # A login stored before optout recorded domains was stored for the bundled flow.
+        allowed = list(stored) or bundled_password_domains(self.platform)
+        outside = [d for d in self.password_domains() if not host_allowed(d, allowed)]
+        if outside:
+            flow = f"the flow in {self.flow_file}" if self.flow_file else f"the {self.platform} flow"
+            raise CredentialsRefused(
+                f"The stored login for {self.platform} is for {', '.join(allowed) or 'no known site'}; {flow} "
+                f"would type it on {', '.join(outside)}. Run `optout credentials set {self.platform}` again "
+                "to allow that.")
 
     def load_session(self) -> dict | None:
         exported = os.environ.get(credentials.env_var_name(self.platform, "session"))
@@ -67,14 +103,32 @@ class StoredAccount:
         write_private(submissions_file(), json.dumps(submissions, indent=2).encode())
 
 
+def bundled_password_domains(platform: str) -> list[str]:
+    """Where the flow optout ships for the platform types a password, whatever OPTOUT_FLOWS says."""
+    loaded = bundled_flows().get(platform)
+    return loaded.flow.password_domains() if loaded else []
+
+
 def submissions_file() -> Path:
     return private_dir() / "submissions.json"
 
 
 def read_submissions() -> dict:
-    """Forms sent (objections), by platform and setting: their state cannot be read back."""
-    path = submissions_file()
-    return json.loads(path.read_text()) if path.exists() else {}
+    """Forms sent (objections), by platform and setting: their state cannot be read back. A
+    damaged file stops the run (DamagedFileError): guessing would mean sending a form twice."""
+    return read_json(submissions_file(), submissions_from_json,
+                     "it records the objection forms optout has sent, so that none is sent twice. Repair it, "
+                     "or move it aside (optout may then send those forms again).") or {}
+
+
+def submissions_from_json(document: dict) -> dict:
+    """{platform: {setting: {"at": ..., "confirmed": ...}}}; TypeError for anything else."""
+    if not (isinstance(document, dict) and all(
+            isinstance(settings, dict) and all(isinstance(record, dict) and isinstance(record.get("at"), str)
+                                               for record in settings.values())
+            for settings in document.values())):
+        raise TypeError("not a record of submissions")
+    return document
 
 
 def known_accounts(store: SessionStore, platforms: Iterable[str] = ()) -> set[str]:

@@ -8,8 +8,10 @@ The webhook URL is OPTOUT_WEBHOOK_URL, else the one saved by `optout schedule in
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -21,7 +23,7 @@ from typing import Callable, Sequence
 from urllib.parse import urlsplit
 
 from optout.drift import Drift
-from optout.home import private_dir, write_private
+from optout.home import DamagedFileError, private_dir, read_json, write_private
 
 WEBHOOK_ENV = "OPTOUT_WEBHOOK_URL"
 WEBHOOK_TIMEOUT_SECONDS = 10
@@ -37,6 +39,10 @@ class AlertError(Exception):
     """An alert could not be delivered on one channel (the others still go out)."""
 
 
+class WebhookURLError(Exception):
+    """A webhook URL optout will not use; the message never contains the URL, only its host."""
+
+
 # -- configuration ---------------------------------------------------------------------------
 
 
@@ -44,29 +50,90 @@ def config_file():
     return private_dir() / "alerts.json"
 
 
-def check_webhook_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        kind = f"a {parts.scheme}: URL" if parts.scheme else "a URL without a scheme"
-        raise ValueError(f"The webhook must be an http:// or https:// URL with a host, not {kind}.")
+def check_webhook_url(url: str, source: str) -> str:
+    """The URL, if alerts may go there: https, or http only to this machine (anywhere else the
+    token in its path would cross the network in clear). `source` names where it came from."""
+    problem = webhook_url_problem(url)
+    if problem:
+        host = url_host(url)
+        raise WebhookURLError(f"{source} is not a usable webhook URL{f' (for {host})' if host else ''}: {problem}; "
+                              "use https://, or http:// to this machine only. The URL is not shown: its path "
+                              "may hold a token.")
     return url
+
+
+def webhook_url_problem(url: str) -> str | None:
+    if any(char.isspace() or not char.isprintable() for char in url):
+        return "it contains spaces or control characters"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    except ValueError:
+        return "it is not a URL, or its port is not a number"
+    if parts.scheme not in ("http", "https"):
+        return "it does not start with https://"
+    if not parts.hostname:
+        return "it names no host"
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        return "http:// would carry it unencrypted to another machine"
+    return None
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def url_host(url: str) -> str | None:
+    """The host a URL (or a URL missing its scheme) names, if it looks like one; never more of it."""
+    try:
+        host = urlsplit(url if "://" in url else "//" + url).hostname
+    except ValueError:
+        return None
+    return host if host and re.fullmatch(r"[a-z0-9.:-]+", host) else None
 
 
 def save_webhook(url: str | None) -> None:
     """Remember the webhook for runs that do not have OPTOUT_WEBHOOK_URL (scheduled ones); None forgets it."""
     path = config_file()
-    if url is None:
+    if url is not None:
+        write_private(path, json.dumps({"webhook_url": url}).encode())
+        return
+    try:
         path.unlink(missing_ok=True)
-    else:
-        write_private(path, json.dumps({"webhook_url": check_webhook_url(url)}).encode())
+    except OSError as exc:
+        raise DamagedFileError(f"{path} could not be removed ({exc.strerror}): remove it yourself.") from None
 
 
 def webhook_url() -> str | None:
+    """OPTOUT_WEBHOOK_URL, else the URL saved with the schedule, else None. A bad one raises
+    WebhookURLError, an unreadable alerts.json DamagedFileError."""
     configured = os.environ.get(WEBHOOK_ENV)
     if configured:
-        return configured
+        return check_webhook_url(configured, WEBHOOK_ENV)
     path = config_file()
-    return json.loads(path.read_text()).get("webhook_url") if path.exists() else None
+    saved = read_json(path, saved_webhook, "run `optout schedule install --webhook-stdin` again to replace it.")
+    return check_webhook_url(saved, f"The webhook saved in {path}") if saved else None
+
+
+def saved_webhook(document: dict) -> str:
+    url = document["webhook_url"]
+    if not isinstance(url, str):
+        raise TypeError("webhook_url is not text")
+    return url
+
+
+def usable_webhook(log: Log) -> str | None:
+    """webhook_url(), or None after logging why the configured one cannot be used."""
+    try:
+        return webhook_url()
+    except (WebhookURLError, DamagedFileError) as exc:
+        log(f"webhook: {exc} Until that is fixed, alerts go to no webhook.")
+        return None
 
 
 def describe_url(url: str) -> str:
@@ -79,7 +146,9 @@ def describe_url(url: str) -> str:
 
 
 def send(run_id: int, drifts: list[Drift], *, trigger: str, log: Log, desktop: bool) -> None:
-    """Every channel for the drifts one run found; a failing channel is logged, never fatal."""
+    """Every channel for the drifts one run found; a failing channel is logged, never fatal. A
+    webhook that cannot be used is logged by every run, drift or not, so it is fixed before it matters."""
+    url = usable_webhook(log)
     if not drifts:
         return
     for drift in drifts:
@@ -91,7 +160,6 @@ def send(run_id: int, drifts: list[Drift], *, trigger: str, log: Log, desktop: b
             notify_desktop(title, body)
         except AlertError as exc:
             log(f"no desktop notification: {exc}")
-    url = webhook_url()
     if url:
         payload = {"source": "optout", "version": 1, "run_id": run_id, "trigger": trigger,
                    "host": socket.gethostname(), "text": f"{title}\n{body}", "drifts": [d.to_json() for d in drifts]}
@@ -118,6 +186,8 @@ def post_webhook(url: str, payload: dict, *, delays: Sequence[float] = WEBHOOK_R
                 raise AlertError(f"the webhook at {where} refused the alert ({problem}).") from None
         except (urllib.error.URLError, OSError) as exc:  # refused, unreachable, timed out
             problem = str(getattr(exc, "reason", exc))
+        except ValueError:  # http.client's InvalidURL quotes the URL: never pass its text on
+            raise AlertError(f"the webhook at {where} is not a URL optout can send to.") from None
         if delay is None:
             raise AlertError(f"the webhook at {where} did not take the alert after {len(delays) + 1} attempts "
                              f"({problem}).")

@@ -15,21 +15,31 @@ import typer
 from optout import output
 from optout.exitcodes import ExitCode
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode=None,
-                  help="Find the AI-training switches platforms bury, turn them off, and prove they stay off.")
-flows_app = typer.Typer(no_args_is_help=True, help="Validate and list flow files.")
-credentials_app = typer.Typer(no_args_is_help=True, help="Keep sign-in details in the OS keyring.")
-session_app = typer.Typer(no_args_is_help=True, help="Carry a saved session to CI, encrypted with a passphrase.")
+
+def typer_app(summary: str, **options) -> typer.Typer:
+    """Every app and sub-app: a bug's traceback must never show local variables, where
+    passwords, passphrases and webhook tokens live (older Typer showed them by default)."""
+    return typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=False, help=summary, **options)
+
+
+app = typer_app("Find the AI-training switches platforms bury, turn them off, and prove they stay off.",
+                add_completion=False, rich_markup_mode=None)
+flows_app = typer_app("Validate and list flow files.")
+credentials_app = typer_app("Keep sign-in details in the OS keyring.")
+session_app = typer_app("Carry a saved session to CI, encrypted with a passphrase.")
 app.add_typer(flows_app, name="flows")
 app.add_typer(credentials_app, name="credentials")
 app.add_typer(session_app, name="session")
-schedule_app = typer.Typer(no_args_is_help=True, help="Re-check on a schedule, with the OS's own scheduler.")
+schedule_app = typer_app("Re-check on a schedule, with the OS's own scheduler.")
 app.add_typer(schedule_app, name="schedule")
 
 TargetsArg = typer.Argument(None, help="A platform (linkedin) or one setting (linkedin/generative-ai). "
                                        "None: every platform with credentials or a saved session.")
 OriginMapOpt = typer.Option(None, "--origin-map", metavar="HOST=ADDR:PORT",
                             help="Serve HOST from ADDR:PORT (a replica); repeatable. Also OPTOUT_ORIGIN_MAP.")
+AnyAddressOpt = typer.Option(False, "--origin-map-any-address",
+                             help="Let --origin-map send a host to an address that is not loopback "
+                                  "(127.0.0.0/8, ::1). Also OPTOUT_ORIGIN_MAP_ANY_ADDRESS=1.")
 JsonOpt = typer.Option(False, "--json", help="Print exactly one JSON document on stdout.")
 HeadedOpt = typer.Option(False, "--headed", help="Show the browser window.")
 NonInteractiveOpt = typer.Option(False, "--non-interactive", help="Never prompt or wait for a person.")
@@ -63,7 +73,8 @@ def handled(command):
     return wrapper
 
 
-def make_runner(origin_map: list[str] | None, headed: bool, non_interactive: bool, diagnostics: Path | None = None):
+def make_runner(origin_map: list[str] | None, headed: bool, non_interactive: bool, diagnostics: Path | None = None,
+                any_address: bool = False):
     from optout import alerts
     from optout.credentials import is_interactive
     from optout.originmap import parse_origin_map
@@ -74,15 +85,25 @@ def make_runner(origin_map: list[str] | None, headed: bool, non_interactive: boo
     if headed and not is_interactive():  # nobody is there to look at a window
         output.warn("--headed is ignored: this session is not interactive, so the browser stays hidden.")
         headed = False
-    mappings = parse_origin_map(origin_map)
+    mappings = parse_origin_map(origin_map, any_address=any_address)
     if mappings:
         routes = ", ".join(str(m) for m in mappings)
-        output.warn(f"ORIGIN MAP ACTIVE: {routes}. Pages come from there, not the real sites, "
-                    "and certificate errors are ignored.")
+        output.warn(f"ORIGIN MAP ACTIVE: {routes}. Pages come from there, not the real sites, and the "
+                    "certificates found there are accepted for those hosts only.")
+    warn_if_flows_replaced()
     trigger = "ci" if os.environ.get("CI") else "manual"
     return Runner(mappings, headless=not headed, progress=output.progress, warn=output.warn,
                   diagnostics_dir=diagnostics, trigger=trigger,
                   alert=functools.partial(alerts.send, trigger=trigger, log=output.warn, desktop=False))
+
+
+def warn_if_flows_replaced() -> None:
+    """OPTOUT_FLOWS is for flow authors; whoever set it must not forget it is set."""
+    from optout.loader import flows_dir
+
+    if os.environ.get("OPTOUT_FLOWS"):
+        output.warn(f"OPTOUT_FLOWS ACTIVE: flows come from {flows_dir()}, not the bundled ones; stored logins "
+                    "are only given to flows that would type them on the sites they were stored for.")
 
 
 def report_specs(reports: list[str] | None) -> list:
@@ -92,7 +113,10 @@ def report_specs(reports: list[str] | None) -> list:
     return [parse_spec(text) for text in reports or []]
 
 
-def finish(results, as_json: bool, title: str | None = None, reports: list = (), command: str = "optout") -> None:
+def finish(results, as_json: bool, title: str | None = None, reports: list = (), command: str = "optout",
+           not_recorded: Exception | None = None, code: int | None = None) -> None:
+    """Show the results, then (never instead) say they could not be kept in the history; the
+    exit code stays the results' own (or `code`)."""
     from optout import reports as report_files
     from optout.results import exit_code_for
 
@@ -101,18 +125,23 @@ def finish(results, as_json: bool, title: str | None = None, reports: list = (),
         output.emit_json(report_files.results_document(results))
     else:
         output.show_results(results, title)
-    raise typer.Exit(int(exit_code_for(results)))
+    if not_recorded is not None:
+        sys.stdout.flush()  # the results come first, even where stdout and stderr share a pipe
+        output.error(f"These results are not in the history: {not_recorded}")
+    raise typer.Exit(int(exit_code_for(results) if code is None else code))
 
 
 @app.command()
 @handled
 def check(targets: Optional[List[str]] = TargetsArg, origin_map: Optional[List[str]] = OriginMapOpt,
           headed: bool = HeadedOpt, as_json: bool = JsonOpt, non_interactive: bool = NonInteractiveOpt,
-          report: Optional[List[str]] = ReportOpt, diagnostics: Optional[Path] = DiagnosticsOpt) -> None:
+          report: Optional[List[str]] = ReportOpt, diagnostics: Optional[Path] = DiagnosticsOpt,
+          any_address: bool = AnyAddressOpt) -> None:
     """Read each setting without changing anything."""
     specs = report_specs(report)
-    runner = make_runner(origin_map, headed, non_interactive, diagnostics)
-    finish(runner.run(runner.load(targets or []), apply=False), as_json, reports=specs, command="optout check")
+    runner = make_runner(origin_map, headed, non_interactive, diagnostics, any_address)
+    results = runner.run(runner.load(targets or []), apply=False)
+    finish(results, as_json, reports=specs, command="optout check", not_recorded=runner.not_recorded)
 
 
 @app.command()
@@ -121,27 +150,29 @@ def apply(targets: Optional[List[str]] = TargetsArg, dry_run: bool = typer.Optio
           help="Read and say what would change, without changing it."),
           origin_map: Optional[List[str]] = OriginMapOpt, headed: bool = HeadedOpt, as_json: bool = JsonOpt,
           non_interactive: bool = NonInteractiveOpt, report: Optional[List[str]] = ReportOpt,
-          diagnostics: Optional[Path] = DiagnosticsOpt) -> None:
+          diagnostics: Optional[Path] = DiagnosticsOpt, any_address: bool = AnyAddressOpt) -> None:
     """Turn off every setting that is opted in, then reload and verify it stayed off."""
     specs = report_specs(report)
-    runner = make_runner(origin_map, headed, non_interactive, diagnostics)
-    finish(runner.run(runner.load(targets or []), apply=True, dry_run=dry_run), as_json, reports=specs,
-           command="optout apply")
+    runner = make_runner(origin_map, headed, non_interactive, diagnostics, any_address)
+    results = runner.run(runner.load(targets or []), apply=True, dry_run=dry_run)
+    finish(results, as_json, reports=specs, command="optout apply", not_recorded=runner.not_recorded)
 
 
 @app.command()
 @handled
 def login(platform: str = typer.Argument(..., help="The platform to sign in to."),
           origin_map: Optional[List[str]] = OriginMapOpt,
-          timeout: float = typer.Option(600, help="Seconds to wait for you to sign in.")) -> None:
-    """Sign in yourself in a browser window (passkeys, codes, CAPTCHAs); the session is saved."""
+          timeout: float = typer.Option(600, help="Seconds to wait for you to sign in."),
+          any_address: bool = AnyAddressOpt) -> None:
+    """Sign in yourself in a browser window (passkeys, codes, CAPTCHAs); the session is saved.
+    The window is your installed Google Chrome when there is one (else as `check`)."""
     from optout.credentials import is_interactive
     from optout.errors import UsageError
 
     if not is_interactive():
         raise UsageError("`optout login` needs a person at a screen; this session is not interactive. "
                          "Sign in on your own machine and use the saved session.")
-    runner = make_runner(origin_map, headed=True, non_interactive=False)
+    runner = make_runner(origin_map, headed=True, non_interactive=False, any_address=any_address)
     flow = runner.load([platform])[0].flow
     if not runner.login(flow, timeout):
         output.error(f"Not signed in to {flow.name} within {timeout:g}s; nothing was saved.")
@@ -194,13 +225,17 @@ def flows_list(as_json: bool = JsonOpt) -> None:
     """List platforms, their settings, regions and how they sign in."""
     from optout.loader import load_flows
 
-    flows = [loaded.flow for loaded in load_flows().values()]
+    loaded_flows = list(load_flows().values())
     if as_json:
-        output.emit_json({"flows": [flow_summary(flow) for flow in flows]})
+        output.emit_json({"flows": [flow_summary(loaded) for loaded in loaded_flows]})
         return
     output.show_rows(["setting", "title", "sign-in", "regions"], [
-        [f"{flow.platform}/{s.id}", s.title, sign_in_method(flow), s.regions or s.advice or ""]
-        for flow in flows for s in flow.settings])
+        [f"{loaded.flow.platform}/{s.id}" + (" (local)" if loaded.local else ""), s.title,
+         sign_in_method(loaded.flow), s.regions or s.advice or ""]
+        for loaded in loaded_flows for s in loaded.flow.settings])
+    for loaded in loaded_flows:
+        if loaded.local:
+            output.warn(f"{loaded.flow.platform}: your local flow {loaded.path} replaces the bundled one.")
 
 
 def sign_in_method(flow) -> str:
@@ -209,9 +244,11 @@ def sign_in_method(flow) -> str:
     return "password or `optout login`" if flow.login.method == "password" else "`optout login` only"
 
 
-def flow_summary(flow) -> dict:
+def flow_summary(loaded) -> dict:
+    flow = loaded.flow
     return {
         "platform": flow.platform, "name": flow.name, "sign_in": sign_in_method(flow),
+        "local": str(loaded.path) if loaded.local else None, "languages": flow.languages,
         "settings": [{"id": s.id, "title": s.title, "url": s.url, "regions": s.regions,
                       "confidence": s.confidence, "advice": s.advice} for s in flow.settings],
         "sources": [source.url for source in flow.sources],
@@ -222,16 +259,26 @@ def flow_summary(flow) -> dict:
 @handled
 def credentials_set(platform: str = typer.Argument(...), username: str = typer.Option(..., "--username"),
                     password_stdin: bool = typer.Option(False, "--password-stdin",
-                                                        help="Read the password from stdin."),
-                    totp: bool = typer.Option(False, "--totp", help="Also ask for a TOTP secret (hidden).")) -> None:
-    """Store a username and password (and optional TOTP secret) in the OS keyring."""
+                                                        help="Read the password from the first line of stdin."),
+                    totp: bool = typer.Option(False, "--totp", help="Also ask for a TOTP secret (hidden)."),
+                    totp_stdin: bool = typer.Option(False, "--totp-stdin",
+                                                    help="Also read a TOTP secret from stdin: the line after the "
+                                                         "password with --password-stdin, else the first line.")
+                    ) -> None:
+    """Store a username and password (and optional TOTP secret) in the OS keyring, for the sites
+    where the platform's flow signs in: only a flow for those sites is given the login."""
     from optout import credentials
+    from optout.errors import UsageError
 
-    known_platform(platform)
+    flow = platform_flow(platform)
+    if totp and totp_stdin:
+        raise UsageError("Use --totp or --totp-stdin, not both.")
     password = read_secret(password_stdin, "password", "--password-stdin", not_done="stored")
-    totp_secret = typer.prompt("TOTP secret", hide_input=True) if totp else None
-    credentials.store(platform, username, password, totp_secret)
-    output.say(f"Stored credentials for {platform} ({username}) in the keyring.")
+    asked = totp or totp_stdin
+    totp_secret = read_secret(totp_stdin, "TOTP secret", "--totp-stdin", not_done="stored") if asked else None
+    domains = flow.password_domains()
+    credentials.store(platform, username, password, totp_secret, domains=domains)
+    output.say(f"Stored credentials for {platform} ({username}) in the keyring, for {', '.join(domains)}.")
 
 
 @credentials_app.command("list")
@@ -261,6 +308,7 @@ def credentials_remove(platform: str = typer.Argument(...)) -> None:
     from optout import credentials
     from optout.sessions import SessionStore
 
+    platform_flow(platform)
     removed = [what for what, gone in (("credentials", credentials.remove(platform)),
                                        ("saved session", SessionStore().delete(platform))) if gone]
     output.say(f"Removed {' and '.join(removed)} for {platform}." if removed else f"Nothing stored for {platform}.")
@@ -270,7 +318,8 @@ def credentials_remove(platform: str = typer.Argument(...)) -> None:
 @handled
 def session_export(platform: str = typer.Argument(..., help="The platform whose saved session to export."),
                    passphrase_stdin: bool = typer.Option(False, "--passphrase-stdin",
-                                                         help="Read the passphrase from stdin.")) -> None:
+                                                         help="Read the passphrase from stdin (at least 12 "
+                                                              "characters).")) -> None:
     """Print the saved session encrypted with a passphrase, for OPTOUT_<PLATFORM>_SESSION in CI."""
     from optout.sessions import SessionStore
 
@@ -285,10 +334,10 @@ def read_secret(from_stdin: bool, what: str, flag: str, *, not_done: str, confir
     from optout.credentials import is_interactive
     from optout.errors import UsageError
 
-    if from_stdin:
-        secret = sys.stdin.read().removesuffix("\n")
+    if from_stdin:  # one line: the next secret may follow on the next one
+        secret = sys.stdin.readline().removesuffix("\n")
     elif is_interactive():
-        secret = typer.prompt(what.capitalize(), hide_input=True, confirmation_prompt=confirm, err=True)
+        secret = typer.prompt(what[0].upper() + what[1:], hide_input=True, confirmation_prompt=confirm, err=True)
     else:
         raise UsageError(f"No terminal to ask for the {what}: use {flag}.")
     if not secret:
@@ -301,17 +350,17 @@ def read_secret(from_stdin: bool, what: str, flag: str, *, not_done: str, confir
 def scheduled(fix: bool = typer.Option(False, "--fix", help="Turn off what is found on, then verify."),
               jitter: float = typer.Option(0, "--jitter", metavar="SECONDS",
                                            help="First wait a random time of up to SECONDS."),
-              home: Optional[Path] = typer.Option(None, "--home", help="Use this OPTOUT_HOME."),
-              origin_map: Optional[List[str]] = OriginMapOpt) -> None:
+              home: Optional[Path] = typer.Option(None, "--home", help="Use this OPTOUT_HOME.",
+                                                  readable=False),  # checked as OPTOUT_HOME, in one line
+              origin_map: Optional[List[str]] = OriginMapOpt, any_address: bool = AnyAddressOpt) -> None:
     """What a schedule runs: every platform with an account, never asking, alerting on drift."""
     from optout.scheduled import run_scheduled
 
     if home is not None:
         os.environ["OPTOUT_HOME"] = str(home)
-    runner = make_runner(origin_map, headed=False, non_interactive=True)
-    results, code = run_scheduled(runner, fix=fix, jitter=jitter)
-    output.show_results(results)
-    raise typer.Exit(int(code))
+    runner = make_runner(origin_map, headed=False, non_interactive=True, any_address=any_address)
+    run = run_scheduled(runner, fix=fix, jitter=jitter)
+    finish(run.results, as_json=False, not_recorded=run.not_recorded, code=run.code)
 
 
 @app.command()
@@ -349,8 +398,10 @@ def history_command(platform: Optional[str] = typer.Argument(None, help="Only th
     found = history.rows(platform=platform, since=since_utc)
     if platform and not found:
         known_platform(platform)
+    # A run that ended by an error (a browser that would not start) is recorded without results.
+    with_results = {row.run_id for row in (history.rows(since=since_utc) if platform else found)}
     runs = [run for run in history.runs(since=since_utc)
-            if not run.finished or any(row.run_id == run.id for row in found)]
+            if not run.finished or run.id not in with_results or any(row.run_id == run.id for row in found)]
     if as_json:
         output.emit_json({"runs": [{**dataclasses.asdict(run), "finished": run.finished,
                                     "results": [r.to_json() for r in found if r.run_id == run.id]} for run in runs]})
@@ -360,6 +411,8 @@ def history_command(platform: Optional[str] = typer.Argument(None, help="Only th
         started = [str(run.id), history.readable_time(run.started_at), run.trigger, run.command]
         if not run.finished:
             table.append(started + ["", "did not finish", "", ""])
+        elif run.id not in with_results:
+            table.append(started + ["", f"ended without results (exit code {run.exit_code})", "", ""])
         table += [started + [r.target, r.state.value, "yes" if r.changed else "", r.detail]
                   for r in found if r.run_id == run.id]
     if table:
@@ -392,7 +445,12 @@ def schedule_install(every: str = typer.Option(..., "--every", metavar="daily|we
                      fix: bool = typer.Option(False, "--fix", help="Scheduled runs also turn off what they find on; "
                                                                    "without it they only check and alert."),
                      webhook: Optional[str] = typer.Option(None, "--webhook", metavar="URL",
-                                                           help="Also POST alerts as JSON to URL."),
+                                                           help="Also POST alerts as JSON to URL: https://, or "
+                                                                "http:// to this machine. A URL here shows in "
+                                                                "`ps` and the shell history: see --webhook-stdin."),
+                     webhook_stdin: bool = typer.Option(False, "--webhook-stdin",
+                                                        help="Read the webhook URL from the first line of stdin, "
+                                                             "so its token stays out of `ps` and shell history."),
                      scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="NAME",
                                                              help="systemd, cron, launchd or schtasks "
                                                                   "(default: the one this system has).")) -> None:
@@ -403,22 +461,34 @@ def schedule_install(every: str = typer.Option(..., "--every", metavar="daily|we
 
     try:
         plan = schedule.Schedule.parse(every, at, fix)
-        if webhook:
-            alerts.check_webhook_url(webhook)
         chosen = schedule.pick_scheduler(scheduler)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    url = webhook_option(webhook, webhook_stdin)  # checked before anything is installed
     previous = schedule.load_installed()
     if previous and previous.scheduler != chosen:
         schedule.uninstall(previous.scheduler)
     entries = schedule.install(plan, chosen)
     schedule.save_installed(schedule.Installed(plan, chosen, entries, utc_now()))
-    if webhook:
-        alerts.save_webhook(webhook)
+    if url:
+        alerts.save_webhook(url)
     output.say(f"Scheduled with {chosen}: {plan.describe()}.")
     for entry in entries:
         output.say(f"  {entry}")
     warn_if_nothing_to_check()
+
+
+def webhook_option(webhook: str | None, from_stdin: bool) -> str | None:
+    """The webhook URL of --webhook or --webhook-stdin, checked; it is never echoed, only its host."""
+    from optout import alerts
+    from optout.errors import UsageError
+
+    if webhook and from_stdin:
+        raise UsageError("Use --webhook or --webhook-stdin, not both.")
+    if from_stdin:
+        url = read_secret(True, "webhook URL", "--webhook-stdin", not_done="installed").strip()
+        return alerts.check_webhook_url(url, "The URL read by --webhook-stdin")
+    return alerts.check_webhook_url(webhook, "--webhook") if webhook else None
 
 
 def warn_if_nothing_to_check() -> None:
@@ -440,7 +510,7 @@ def schedule_status(as_json: bool = JsonOpt) -> None:
 
     installed = schedule.load_installed()
     last = next((run for run in reversed(history.runs()) if run.trigger == "schedule"), None)
-    url = alerts.webhook_url()
+    url = alerts.usable_webhook(output.warn)
     document = {
         "installed": installed is not None,
         "schedule": installed.schedule.describe() if installed else None,
@@ -481,6 +551,18 @@ def schedule_remove() -> None:
     schedule.forget_installed()
     alerts.save_webhook(None)
     output.say(f"Removed the {installed.scheduler} schedule ({installed.schedule.describe()}).")
+
+
+def platform_flow(platform: str):
+    """The active flow of a platform named exactly, for the `credentials` commands: a setting
+    (linkedin/generative-ai) or a path (../x) names no login. Unknown names as known_platform."""
+    from optout.errors import UsageError
+    from optout.loader import load_flows
+    from optout.runner import select
+
+    if "/" in platform:
+        raise UsageError(f"{platform!r} is not a platform name (such as linkedin); nothing was changed.")
+    return select(load_flows(), [platform], known=set())[0].flow
 
 
 def known_platform(platform: str) -> None:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from optout.alerts import WebhookURLError
 from optout.credentials import CredentialsError
 from optout.driver import BrowserUnavailable
+from optout.engine import SignInRefused
 from optout.exitcodes import ExitCode
 from optout.history import HistoryError
+from optout.home import DamagedFileError, HomeError
 from optout.loader import FlowFileError
 from optout.lock import RunInProgress
-from optout.originmap import OriginMapError
+from optout.originmap import OriginMapError, OriginUnreachable
 from optout.reports import ReportError
 from optout.schedule import ScheduleError
-from optout.sessions import SessionError
+from optout.sessions import SessionError, WeakPassphrase
 
 
 class UsageError(Exception):
@@ -24,11 +27,17 @@ EXPECTED = {
     OriginMapError: ExitCode.USAGE,
     ReportError: ExitCode.USAGE,
     ScheduleError: ExitCode.USAGE,
+    WebhookURLError: ExitCode.USAGE,
+    WeakPassphrase: ExitCode.USAGE,
     CredentialsError: ExitCode.UNDETERMINED,
     SessionError: ExitCode.UNDETERMINED,
     BrowserUnavailable: ExitCode.UNDETERMINED,
+    OriginUnreachable: ExitCode.UNDETERMINED,
     RunInProgress: ExitCode.UNDETERMINED,
     HistoryError: ExitCode.UNDETERMINED,
+    HomeError: ExitCode.UNDETERMINED,  # OPTOUT_HOME unusable: a file, another user's, not writable
+    DamagedFileError: ExitCode.UNDETERMINED,
+    SignInRefused: ExitCode.UNDETERMINED,  # the sign-in page refused this browser outright
 }
 
 

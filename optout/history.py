@@ -9,6 +9,7 @@ The schema version is SQLite's `user_version`; MIGRATIONS upgrade older files in
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
@@ -20,6 +21,7 @@ from optout.home import PRIVATE_FILE_MODE, private_dir
 from optout.results import Result, State, exit_code_for, utc_now
 
 BUSY_TIMEOUT_SECONDS = 10  # how long a writer waits for another one (WAL readers never wait)
+NEARLY_FULL_BYTES = 1 << 20  # less free space than this on the database's disk counts as full
 
 # One entry per schema version, applied in order; never edit a released one, append a new one.
 MIGRATIONS: list[str] = [
@@ -54,7 +56,23 @@ MIGRATIONS: list[str] = [
 
 
 class HistoryError(Exception):
-    """The history database cannot be used (from a newer optout, or not a database)."""
+    """The history database cannot be used: from a newer optout, damaged, or on a disk that
+    fails (full, read-only, I/O errors). The message says which, and what to do."""
+
+
+# SQLite's own error names (sqlite3 exceptions carry them): what went wrong, in the person's terms.
+DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
+CANNOT_OPEN = ("it cannot be opened", "Check that it is a file you may write, in a directory you may write.")
+BUSY = ("another process holds it", "Try again when that process has finished.")
+STORAGE = {  # error name prefix: (what is wrong, what to do)
+    "SQLITE_FULL": ("the disk is full", "Free some space."),
+    "SQLITE_READONLY": ("it, its directory or its disk is read-only", "Make them writable."),
+    "SQLITE_IOERR": ("the disk failed to read or write it", "Check the disk, and that it has space left."),
+    "SQLITE_CANTOPEN": CANNOT_OPEN, "SQLITE_PERM": CANNOT_OPEN, "SQLITE_BUSY": BUSY, "SQLITE_LOCKED": BUSY,
+}
+# sqlite3 errors that are mistakes in optout's own SQL or values: bugs, never the file's fault.
+BUGS = (sqlite3.ProgrammingError, sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.NotSupportedError,
+        sqlite3.DataError)
 
 
 @dataclass(frozen=True)
@@ -138,25 +156,50 @@ def transaction(db: sqlite3.Connection) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        db.execute("ROLLBACK")
+        if db.in_transaction:  # after some errors (a full disk) SQLite has already rolled back
+            db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
 
 
 @contextmanager
 def connect(migrations: Sequence[str] = MIGRATIONS) -> Iterator[sqlite3.Connection]:
+    """The migrated database. Whatever the file or its disk does wrong, while opening or in the
+    caller's statements, comes out as one HistoryError."""
     path = database_path()
-    if not path.exists():  # created 0600 before SQLite opens it; its -wal and -shm files copy the mode
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE_MODE))
-    with closing(sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS)) as db:
-        try:
+    try:
+        if not path.exists():  # created 0600 before SQLite opens it; its -wal and -shm files copy the mode
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE_MODE))
+        with closing(sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS)) as db:
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA foreign_keys = ON")
             migrate(db, migrations)
-        except sqlite3.DatabaseError as exc:
-            raise HistoryError(f"{path} is not a readable history database ({exc}). Move it aside to start "
-                               "a new history.") from None
-        yield db
+            yield db
+    except BUGS:
+        raise
+    except (sqlite3.DatabaseError, OSError) as exc:
+        raise unusable(path, exc) from None
+
+
+def disk_nearly_full(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.parent).free < NEARLY_FULL_BYTES
+    except OSError:
+        return False
+
+
+def unusable(path: Path, exc: sqlite3.DatabaseError | OSError) -> HistoryError:
+    """Tell a damaged file (move it aside) from a disk that fails (free space, fix permissions)."""
+    if isinstance(exc, OSError):  # creating the file failed
+        return HistoryError(f"The history database {path} cannot be created: {exc.strerror}.")
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name in DAMAGED or str(exc) in ("database disk image is malformed", "file is not a database"):
+        return HistoryError(f"The history database {path} is damaged ({exc}). Move it aside (mv {path} "
+                            f"{path}.damaged) and optout starts a new history.")
+    if name.startswith("SQLITE_IOERR") and disk_nearly_full(path):
+        name = "SQLITE_FULL"  # a full disk often shows as an I/O error (the WAL index cannot grow)
+    why, todo = next((text for prefix, text in STORAGE.items() if name.startswith(prefix)), CANNOT_OPEN)
+    return HistoryError(f"The history database {path} cannot be used: {why} ({exc}). {todo}")
 
 
 def start_run(trigger: str, command: str) -> int:
@@ -167,8 +210,9 @@ def start_run(trigger: str, command: str) -> int:
         return int(cursor.lastrowid)
 
 
-def finish_run(run_id: int, results: list[Result], flows: dict[str, FlowVersion]) -> None:
-    """Close a run with every result, all in one transaction: all of it is kept, or none."""
+def finish_run(run_id: int, results: list[Result], flows: dict[str, FlowVersion], exit_code: int | None = None) -> None:
+    """Close a run with every result, all in one transaction: all of it is kept, or none. A run
+    that ended by an error has no results and the exit code the error gave."""
     rows = [(run_id, r.platform, r.setting, r.item, r.title, r.state.value, int(r.changed), r.detail, r.checked_at,
              flows[r.platform].schema if r.platform in flows else None,
              flows[r.platform].sha256 if r.platform in flows else None,
@@ -178,7 +222,7 @@ def finish_run(run_id: int, results: list[Result], flows: dict[str, FlowVersion]
             "INSERT INTO results (run_id, platform, setting, item, title, state, changed, detail, checked_at, "
             "flow_schema, flow_sha256, evidence, evidence_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         db.execute("UPDATE runs SET ended_at = ?, exit_code = ? WHERE id = ?",
-                   (utc_now(), int(exit_code_for(results)), run_id))
+                   (utc_now(), int(exit_code_for(results) if exit_code is None else exit_code), run_id))
 
 
 def runs(*, since: str | None = None) -> list[Run]:

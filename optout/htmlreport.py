@@ -8,12 +8,12 @@ screenshots are embedded as data: URIs, so the file stands alone.
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 
 from optout.history import Row, TargetStatus, by_target, readable_time, statuses
-from optout.results import State, utc_now
+from optout.results import State, redact_urls, utc_now
 
 STATE_COLOURS = {
     State.OPTED_OUT: "#15803d", State.OPTED_IN: "#b91c1c", State.NOT_OFFERED: "#0e7490",
@@ -51,6 +51,8 @@ class Moment:
 
 
 def render(found: list[Row], generated_at: str | None = None) -> str:
+    # A report is attached to complaints: no URL in it keeps its query string or fragment (tokens).
+    found = [replace(row, detail=redact_urls(row.detail)) for row in found]
     summary = statuses(found)
     grouped = by_target(found)
     runs = sorted({row.run_id for row in found})

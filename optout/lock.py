@@ -11,7 +11,7 @@ from typing import Iterator
 
 from filelock import FileLock, Timeout
 
-from optout.home import PRIVATE_FILE_MODE, private_dir
+from optout.home import PRIVATE_FILE_MODE, HomeError, private_dir
 
 
 class RunInProgress(Exception):
@@ -27,7 +27,9 @@ def run_lock() -> Iterator[None]:
     except Timeout:
         raise RunInProgress(f"Another optout run is in progress (it holds {path}); this one exits without "
                             "doing anything. Try again once that run has finished.") from None
+    except OSError as exc:  # a directory in its place, or a lock file we may not open
+        raise HomeError(f"Cannot take the run lock {path}: {exc.strerror}. Move it aside.") from None
     try:
         yield
-    finally:
+    finally:  # whatever ends the run (an error, a watchdog, Ctrl-C), the next run is not blocked
         lock.release()

@@ -6,10 +6,10 @@ from __future__ import annotations
 import os
 import xml.etree.ElementTree as ET
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from optout.results import Result, State
+from optout.results import Result, State, redact_urls
 
 FORMATS = ("junit", "markdown", "json")
 STEP_SUMMARY_VARIABLE = "GITHUB_STEP_SUMMARY"
@@ -36,7 +36,15 @@ def parse_spec(text: str) -> ReportSpec:
 
 def results_document(results: list[Result]) -> dict:
     """The document of `--json` (output.emit_json adds its version)."""
-    return {"results": [result.to_json() for result in results]}
+    return {"results": [result.to_json() for result in shareable(results)]}
+
+
+def shareable(results: list[Result]) -> list[Result]:
+    """Results as reports carry them: URLs without query strings or fragments, where sign-in
+    tokens and ids live (the engine strips them too; a report is kept and passed around)."""
+    return [replace(result, detail=redact_urls(result.detail),
+                    steps=[replace(step, detail=redact_urls(step.detail)) for step in result.steps])
+            for result in results]
 
 
 def render(format_name: str, results: list[Result], title: str) -> str:
@@ -52,6 +60,7 @@ def render(format_name: str, results: list[Result], title: str) -> str:
 def junit(results: list[Result], title: str) -> str:
     """A testsuite per platform and a testcase per setting: opted in is a failure, anything
     undetermined is an error carrying its detail, and not offered is skipped."""
+    results = shareable(results)
     root = ET.Element("testsuites", name=title)
     for platform in dict.fromkeys(result.platform for result in results):
         cases = [result for result in results if result.platform == platform]
@@ -88,6 +97,7 @@ def set_totals(element: ET.Element, results: list[Result]) -> None:
 
 
 def markdown(results: list[Result], title: str) -> str:
+    results = shareable(results)
     states = Counter(result.state.value.replace("_", " ") for result in results)
     summary = ", ".join(f"{count} {state}" for state, count in sorted(states.items())) or "no settings"
     rows = [f"| {cell(r.target)} | {cell(r.state.value)} | {'yes' if r.changed else ''} | {cell(r.detail)} |"

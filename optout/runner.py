@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
 from optout import history
-from optout.accounts import StoredAccount, known_accounts
+from optout.accounts import StoredAccount, known_accounts, read_submissions
 from optout.drift import Drift, find_drifts
 from optout.engine import Engine, Job, RunOptions, sign_in_by_person
-from optout.errors import UsageError
+from optout.errors import UsageError, describe
 from optout.home import private_dir
 from optout.loader import LoadedFlow, load_flows
 from optout.lock import run_lock
@@ -22,6 +22,7 @@ from optout.schema import Flow, Setting
 from optout.sessions import SessionStore
 
 Report = Callable[[str], None]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Selection:
     flow: Flow
     settings: list[Setting]
     flow_sha256: str = ""  # recorded with each result: which version of the flow read it
+    flow_file: Path | None = None  # named when a stored login is refused to the flow
 
 
 def select(flows: dict[str, LoadedFlow], targets: list[str], known: set[str]) -> list[Selection]:
@@ -51,7 +53,7 @@ def select(flows: dict[str, LoadedFlow], targets: list[str], known: set[str]) ->
         picked = [flow.setting(setting_id)] if setting_id else flow.settings
         settings = chosen.setdefault(platform, [])
         settings += [s for s in picked if s not in settings]
-    return [Selection(flows[p].flow, settings, flows[p].sha256) for p, settings in chosen.items()]
+    return [Selection(flows[p].flow, settings, flows[p].sha256, flows[p].path) for p, settings in chosen.items()]
 
 
 @dataclass
@@ -66,23 +68,57 @@ class Runner:
     diagnostics_dir: Path | None = None  # when set, undetermined settings leave a bundle here
     trigger: str = "manual"  # recorded in the history: manual, schedule or ci
     alert: Callable[[int, list[Drift]], None] = lambda run_id, drifts: None  # told the drift each run found
+    # Set by run(): why its results are not in the history (None: they are).
+    not_recorded: history.HistoryError | None = field(default=None, init=False, repr=False)
 
     def load(self, targets: list[str], flows_dir: Path | None = None) -> list[Selection]:
         flows = load_flows(flows_dir)
-        return select(flows, targets, known_accounts(SessionStore(), flows))
+        selections = select(flows, targets, known_accounts(SessionStore(), flows))
+        for selection in selections:
+            loaded = flows[selection.flow.platform]
+            if loaded.local:
+                self.warn(f"{selection.flow.platform}: using your local flow {loaded.path}.")
+        return selections
 
     def run(self, selections: list[Selection], *, apply: bool, dry_run: bool = False) -> list[Result]:
-        """One run at a time (a lock), recorded in the history, then checked for drift."""
+        """One run at a time (a lock), recorded in the history, then checked for drift.
+
+        The history is a record, not a condition: when it cannot be written the results still
+        stand, and `not_recorded` says why they were not kept (the CLI says so after them). A run
+        that raises (a browser that will not start, a watchdog, Ctrl-C) is still closed in the
+        history with the exit code it ends with, and the lock is released either way."""
+        self.not_recorded = None
         with run_lock():
             options = RunOptions(apply=apply, dry_run=dry_run, evidence_dir=evidence_dir(),
                                  diagnostics_dir=self.diagnostics_dir)
-            jobs = [Job(s.flow, s.settings, self.account(s.flow.platform)) for s in selections]
-            needs_browser = any(setting.control for job in jobs for setting in job.settings)
-            run_id = history.start_run(self.trigger, "dry-run" if dry_run else "apply" if apply else "check")
-            results = asyncio.run(self._run(jobs, options, needs_browser))
-            history.finish_run(run_id, results, flow_versions(selections))
-        self.alert(run_id, find_drifts(history.rows(run_id=run_id), history.rows(before_run=run_id)))
+            jobs = [Job(s.flow, s.settings, self.account(s.flow, s.flow_file)) for s in selections]
+            settings = [setting for job in jobs for setting in job.settings]
+            needs_browser = any(setting.control for setting in settings)
+            if any(setting.control and setting.control.kind == "form" for setting in settings):
+                read_submissions()  # a damaged record stops the run here, before any form could be sent twice
+            command = "dry-run" if dry_run else "apply" if apply else "check"
+            run_id = self.recorded(history.start_run, self.trigger, command)
+            try:
+                results = asyncio.run(self._run(jobs, options, needs_browser))
+            except BaseException as exc:
+                if run_id is not None:
+                    self.recorded(history.finish_run, run_id, [], {}, exit_code_of(exc))
+                raise
+            if run_id is not None:
+                self.recorded(history.finish_run, run_id, results, flow_versions(selections))
+        if self.not_recorded is None:  # drift is found in the history, so only in a recorded run
+            drifts = self.recorded(lambda: find_drifts(history.rows(run_id=run_id), history.rows(before_run=run_id)))
+            if drifts is not None:
+                self.alert(run_id, drifts)
         return results
+
+    def recorded(self, write: Callable[..., T], *args) -> T | None:
+        """write(*args) on the history; None, and the first problem kept, when it cannot be done."""
+        try:
+            return write(*args)
+        except history.HistoryError as exc:
+            self.not_recorded = self.not_recorded or exc
+            return None
 
     async def _run(self, jobs: list[Job], options: RunOptions, needs_browser: bool) -> list[Result]:
         if not needs_browser:  # advice-only platforms: no browser is started at all
@@ -94,19 +130,29 @@ class Runner:
         """A visible browser in which the person signs in; the session is saved when they are."""
 
         async def go() -> bool:
-            async with self.browser() as driver:
-                return await sign_in_by_person(driver, flow, self.account(flow.platform), self.progress, timeout)
+            async with self.browser(person_signs_in=True) as driver:
+                return await sign_in_by_person(driver, flow, self.account(flow), self.progress, timeout)
 
         return asyncio.run(go())
 
-    def account(self, platform: str) -> StoredAccount:
-        return StoredAccount(platform, SessionStore(), self.warn, may_prompt=self.may_prompt)
+    def account(self, flow: Flow, flow_file: Path | None = None) -> StoredAccount:
+        return StoredAccount(flow.platform, SessionStore(), self.warn, may_prompt=self.may_prompt,
+                             flow=flow, flow_file=flow_file)
 
-    def browser(self):
+    def browser(self, person_signs_in: bool = False):
         from optout import browser  # Playwright loads only when a browser is really needed
 
         return browser.launch(browser.LaunchOptions(headless=self.headless, origin_map=self.origin_map,
-                                                    trace=self.diagnostics_dir is not None))
+                                                    trace=self.diagnostics_dir is not None,
+                                                    person_signs_in=person_signs_in))
+
+
+def exit_code_of(exc: BaseException) -> int:
+    """The exit code a run that raised exc ends the process with."""
+    if isinstance(exc, KeyboardInterrupt):
+        return 130  # as a shell reports a process ended by SIGINT
+    known = describe(exc) if isinstance(exc, Exception) else None
+    return int(known[1]) if known else 1  # 1: what Python exits with for an uncaught exception
 
 
 def flow_versions(selections: list[Selection]) -> dict[str, history.FlowVersion]:

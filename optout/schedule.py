@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from optout.home import optout_home, private_dir, write_private
+from optout.home import optout_home, private_dir, read_json, write_private
 
 NAME = "optout"
 LAUNCHD_LABEL = "org.optout.scheduled"
@@ -29,6 +29,11 @@ JITTER_SECONDS = 600  # scheduled runs start up to this much later, so many mach
 TASK_NAMESPACE = "http://schemas.microsoft.com/windows/2004/02/mit/task"
 HOURLY_STEPS = (1, 2, 3, 4, 6, 8, 12)  # divide a day evenly, so every scheduler runs at the same hours
 SCHEDULERS_BY_OS = {"darwin": ("launchd", "cron"), "win32": ("schtasks",)}  # elsewhere: systemd, cron
+SCHEDULERS = ("systemd", "cron", "launchd", "schtasks")
+# A scheduled run still going after this is stopped by the scheduler, so a hung run never blocks
+# the next ones. It is the jitter (10 min) plus the engine's own whole-run watchdog (30 min) plus
+# a margin, so the engine ends a slow run first and records it.
+RUN_LIMIT_MINUTES = 45
 
 
 class ScheduleError(Exception):
@@ -112,6 +117,7 @@ def render_systemd(schedule: Schedule, command: list[str]) -> dict[str, str]:
         "[Service]",
         "Type=oneshot",
         f"ExecStart={' '.join(systemd_quote(arg) for arg in command)}",
+        f"TimeoutStartSec={RUN_LIMIT_MINUTES}min",  # a oneshot's whole run is its start
         "Nice=10",
         "",
     ])
@@ -188,7 +194,7 @@ def render_task_xml(schedule: Schedule, command: list[str]) -> bytes:
     <StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>
     <StartWhenAvailable>true</StartWhenAvailable>
     <RunOnlyIfNetworkAvailable>true</RunOnlyIfNetworkAvailable>
-    <ExecutionTimeLimit>PT2H</ExecutionTimeLimit>
+    <ExecutionTimeLimit>PT{RUN_LIMIT_MINUTES}M</ExecutionTimeLimit>
     <Enabled>true</Enabled>
   </Settings>
   <Actions Context="Author">
@@ -354,11 +360,20 @@ def save_installed(installed: Installed) -> None:
 
 
 def load_installed() -> Installed | None:
-    path = state_file()
-    if not path.exists():
-        return None
-    data = json.loads(path.read_text())
-    return Installed(Schedule(**data["schedule"]), data["scheduler"], data["entries"], data["installed_at"])
+    return read_json(state_file(), installed_from_json,
+                     "move it aside, then run `optout schedule install` again; it replaces the entry the old "
+                     "schedule left in the scheduler (if it did not, remove that by hand).")
+
+
+def installed_from_json(data: dict) -> Installed:
+    """What save_installed wrote; KeyError, TypeError or ValueError for anything else."""
+    plan = data["schedule"]
+    schedule = Schedule.parse(plan["every"], f"{plan['hour']:02d}:{plan['minute']:02d}", plan["fix"])
+    entries = data["entries"]
+    if data["scheduler"] not in SCHEDULERS or not isinstance(plan["fix"], bool) or not isinstance(entries, list) \
+            or not all(isinstance(entry, str) for entry in entries) or not isinstance(data["installed_at"], str):
+        raise ValueError("not a saved schedule")
+    return Installed(schedule, data["scheduler"], entries, data["installed_at"])
 
 
 def forget_installed() -> None:

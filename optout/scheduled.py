@@ -7,14 +7,14 @@ from __future__ import annotations
 import logging
 import random
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 from logging.handlers import RotatingFileHandler
 
 from optout import alerts
 from optout.drift import Drift
 from optout.exitcodes import ExitCode
-from optout.home import private_dir
+from optout.home import HomeError, private_dir
 from optout.results import Result, exit_code_for
 from optout.runner import Runner
 
@@ -25,15 +25,25 @@ LOG_BACKUPS = 5
 def open_log() -> logging.Logger:
     log = logging.getLogger("optout.scheduled")
     if not log.handlers:
-        handler = RotatingFileHandler(private_dir("logs") / "optout.log", maxBytes=LOG_BYTES,
-                                      backupCount=LOG_BACKUPS, encoding="utf-8")
+        path = private_dir("logs") / "optout.log"
+        try:
+            handler = RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
+        except OSError as exc:
+            raise HomeError(f"Cannot write the log {path}: {exc.strerror}.") from None
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         log.addHandler(handler)
         log.setLevel(logging.INFO)
     return log
 
 
-def run_scheduled(runner: Runner, *, fix: bool, jitter: float) -> tuple[list[Result], ExitCode]:
+@dataclass(frozen=True)
+class ScheduledRun:
+    results: list[Result]
+    code: ExitCode
+    not_recorded: Exception | None = None  # why the results are not in the history (None: they are)
+
+
+def run_scheduled(runner: Runner, *, fix: bool, jitter: float) -> ScheduledRun:
     """Run as the schedule does; the exit code is also 1 when a --fix run turned a switched-back-on
     setting off again, so that drift is never silent."""
     log = open_log()
@@ -68,8 +78,10 @@ def run_scheduled(runner: Runner, *, fix: bool, jitter: float) -> tuple[list[Res
     code = ExitCode.OPTED_IN if any(d.fixed for d in found) else exit_code_for(results)
     for result in results:
         log.info("%s: %s%s", result.target, result.state.value, " (changed)" if result.changed else "")
+    if runner.not_recorded is not None:
+        log.error("these results are not in the history: %s", runner.not_recorded)
     log.info("scheduled run ends: exit code %d", code)
-    return results, code
+    return ScheduledRun(results, code, runner.not_recorded)
 
 
 def is_expected(exc: Exception) -> bool:

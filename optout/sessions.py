@@ -6,7 +6,9 @@ written 0600 to OPTOUT_HOME/sessions/<platform>.session. Without a keyring nothi
 plain text is never an option.
 
 For CI, where no keyring persists, a session can be exported as a text blob encrypted with a
-key derived from a passphrase (scrypt, random salt), and imported there.
+key derived from a passphrase (scrypt, random salt), and imported there. A v2 blob records its
+scrypt cost, so the cost can rise without breaking exports already stored as CI secrets; a v1
+blob (no cost recorded) was made with the fixed cost V1_SCRYPT and is still read.
 """
 
 from __future__ import annotations
@@ -25,16 +27,25 @@ from optout import credentials
 from optout.home import optout_home, private_dir, write_private
 
 SESSION_SUFFIX = ".session"
-BLOB_PREFIX = "optout-session-v1:"
+BLOB_PREFIX = "optout-session-v2:"  # then base64url(log2(N), r, p as 3 bytes + salt + Fernet token)
+V1_BLOB_PREFIX = "optout-session-v1:"  # then base64url(salt + Fernet token), made with V1_SCRYPT
 SALT_BYTES = 16
-# scrypt cost: 2**15 x 8 x 128 bytes = 32 MiB and about 0.1 s per guess.
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
+# scrypt cost as (log2 N, r, p): 2**17 x 8 x 128 bytes = 128 MiB and about 0.3 s per guess.
+SCRYPT = (17, 8, 1)
+V1_SCRYPT = (15, 8, 1)
+MAX_SCRYPT_BYTES = 1 << 30  # a blob asking for more memory than this is refused, not tried
+# An export ends up in CI secrets and logs' reach; a short passphrase falls to offline guessing.
+MIN_PASSPHRASE_LENGTH = 12
 # The platform becomes a file name: letters, digits, '-', '_' and '.', never a path.
 PLATFORM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 class SessionError(Exception):
     """A session cannot be saved, read or imported; the message is meant for the user."""
+
+
+class WeakPassphrase(Exception):
+    """A passphrase too short to protect an exported session."""
 
 
 class SessionStore:
@@ -61,10 +72,14 @@ class SessionStore:
 
     def load(self, platform: str) -> dict | None:
         """The saved session, or None if there is none."""
+        path = self.directory / self._file_name(platform)
         try:
-            token = (self.directory / self._file_name(platform)).read_bytes()
+            token = path.read_bytes()
         except FileNotFoundError:
             return None
+        except OSError as exc:  # a directory in its place, or no permission
+            raise SessionError(f"The saved session for {platform} cannot be read ({path}: {exc.strerror}). Move "
+                               f"it aside; `optout login {platform}` saves a new one.") from None
         key = credentials.session_key(create=False)
         if key is None and not credentials.keyring_available():
             raise SessionError(
@@ -81,7 +96,11 @@ class SessionStore:
     def delete(self, platform: str) -> bool:
         path = self.directory / self._file_name(platform)
         existed = path.exists()
-        path.unlink(missing_ok=True)
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise SessionError(f"The saved session for {platform} cannot be removed ({path}: {exc.strerror}); "
+                               "remove it yourself.") from None
         return existed
 
     def exists(self, platform: str) -> bool:
@@ -94,36 +113,34 @@ class SessionStore:
 
     def export_blob(self, platform: str, passphrase: str) -> str:
         """The saved session as text that only the passphrase opens, e.g. for a CI secret."""
-        if not passphrase:
-            raise SessionError("Choose a passphrase to protect the exported session.")
+        check_passphrase(passphrase)
         state = self.load(platform)
         if state is None:
             raise SessionError(
                 f"There is no saved session for {platform} to export. "
                 f"Run `optout login {platform}` first."
             )
-        salt = os.urandom(SALT_BYTES)
-        token = _passphrase_fernet(passphrase, salt).encrypt(json.dumps(state).encode())
-        payload = salt + base64.urlsafe_b64decode(token)
-        return BLOB_PREFIX + base64.urlsafe_b64encode(payload).decode("ascii")
+        return seal(state, passphrase)
 
     @staticmethod
     def import_blob(blob: str, passphrase: str) -> dict:
-        """The session inside an exported blob."""
+        """The session inside an exported blob (v2, or v1 from before the cost was recorded)."""
         blob = blob.strip()
-        if not blob.startswith(BLOB_PREFIX):
+        prefix = next((p for p in (BLOB_PREFIX, V1_BLOB_PREFIX) if blob.startswith(p)), None)
+        if prefix is None:
             raise SessionError(
                 f"This is not an exported optout session (it should start with {BLOB_PREFIX})."
             )
         try:
-            payload = base64.urlsafe_b64decode(blob.removeprefix(BLOB_PREFIX).encode("ascii"))
+            payload = base64.urlsafe_b64decode(blob.removeprefix(prefix).encode("ascii"))
         except (binascii.Error, ValueError):
             payload = b""
+        cost, payload = (V1_SCRYPT, payload) if prefix == V1_BLOB_PREFIX else (tuple(payload[:3]), payload[3:])
         if len(payload) <= SALT_BYTES:
             raise SessionError("The exported session is damaged (it is incomplete or was altered).")
         salt, token = payload[:SALT_BYTES], base64.urlsafe_b64encode(payload[SALT_BYTES:])
         try:
-            return _decrypt_state(_passphrase_fernet(passphrase, salt), token)
+            return _decrypt_state(_passphrase_fernet(passphrase, salt, cost), token)
         except (InvalidToken, ValueError):
             raise SessionError(
                 "The exported session cannot be decrypted: the passphrase is wrong "
@@ -137,8 +154,29 @@ class SessionStore:
         return platform + SESSION_SUFFIX
 
 
-def _passphrase_fernet(passphrase: str, salt: bytes) -> Fernet:
-    kdf = Scrypt(salt=salt, length=32, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
+def check_passphrase(passphrase: str) -> None:
+    if not passphrase:
+        raise SessionError("Choose a passphrase to protect the exported session.")
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise WeakPassphrase(f"The passphrase has {len(passphrase)} characters; an export needs at least "
+                             f"{MIN_PASSPHRASE_LENGTH} (a few words are easy to type and hard to guess). "
+                             "Nothing was exported.")
+
+
+def seal(state: dict, passphrase: str) -> str:
+    """The session encrypted with a key derived from the passphrase (fresh salt), as a v2 blob."""
+    salt = os.urandom(SALT_BYTES)
+    token = _passphrase_fernet(passphrase, salt, SCRYPT).encrypt(json.dumps(state).encode())
+    payload = bytes(SCRYPT) + salt + base64.urlsafe_b64decode(token)
+    return BLOB_PREFIX + base64.urlsafe_b64encode(payload).decode("ascii")
+
+
+def _passphrase_fernet(passphrase: str, salt: bytes, cost: tuple[int, ...]) -> Fernet:
+    """ValueError for a cost no export of ours has (a damaged or hostile blob): never tried."""
+    log2_n, r, p = cost
+    if not (10 <= log2_n <= 30 and 1 <= r <= 32 and 1 <= p <= 4) or 128 * r * (1 << log2_n) > MAX_SCRYPT_BYTES:
+        raise ValueError("scrypt cost out of range")
+    kdf = Scrypt(salt=salt, length=32, n=1 << log2_n, r=r, p=p)
     return Fernet(base64.urlsafe_b64encode(kdf.derive(passphrase.encode())))
 
 

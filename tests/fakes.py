@@ -193,12 +193,18 @@ class FakePage:
     async def _handle_interruption(self, loc: Locator) -> None:
         """Like Playwright's locator handlers: a registered interruption is dismissed first."""
         for interruption in self.interruptions:
-            if any([await self.count(appears) for appears in interruption.appears]):
-                dismiss = [d for d in interruption.dismiss if await self.count(d) == 1][0]
+            if await self.dismiss(interruption):
                 self.dismissed.append(interruption.name)
-                await self.click(dismiss)
                 return
         raise ActionFailed(f"Could not click {loc.describe()}: covered by something else.")
+
+    async def dismiss(self, interruption) -> bool:
+        if not any([await self.count(appears) for appears in interruption.appears]):
+            return False
+        dismiss = [d for d in interruption.dismiss if await self.count(d) == 1]
+        if dismiss:
+            await self.click(dismiss[0])
+        return bool(dismiss)
 
     async def fill(self, loc: Locator, value: str) -> None:
         label = self._one(loc).label
@@ -280,3 +286,17 @@ class MemoryAccount:
 
     def record_submission(self, setting_id: str, record: dict) -> None:
         self.submissions[setting_id] = record
+
+
+# A platform with no opt-out: runs without a browser, for history and monitoring tests.
+ADVICE_FLOW = """\
+schema: 1
+platform: example
+name: Example
+domains: [www.example.com]
+sources: [{url: "https://www.example.com/help", title: Help}]
+settings:
+  - id: training
+    title: AI training (no setting exists)
+    advice: Example has no setting for this; delete what you do not want used.
+"""

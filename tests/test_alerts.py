@@ -120,7 +120,69 @@ def test_saved_webhook_is_private_and_the_environment_wins(home, monkeypatch):
     assert not saved.exists()
 
 
-def test_a_webhook_must_be_http():
-    with pytest.raises(ValueError) as raised:
-        alerts.check_webhook_url("file:///etc/passwd")
-    assert str(raised.value) == "The webhook must be an http:// or https:// URL with a host, not a file: URL."
+TOKEN = "T000/B000/secret-token"
+
+
+@pytest.mark.parametrize("url, problem", [
+    (f"hooks.example.com/services/{TOKEN}", " (for hooks.example.com): it does not start with https://"),
+    (f"hooks.example.com:8443/{TOKEN}", " (for hooks.example.com): it does not start with https://"),
+    (f"file:///etc/{TOKEN}", ": it does not start with https://"),
+    (f"http://hooks.example.com/{TOKEN}", " (for hooks.example.com): http:// would carry it unencrypted to "
+                                          "another machine"),
+    (f"https:///{TOKEN}", ": it names no host"),
+    (f"https://hooks.example.com:99999/{TOKEN}", " (for hooks.example.com): it is not a URL, or its port is "
+                                                 "not a number"),
+    (f"https://hooks.example.com/{TOKEN} x", " (for hooks.example.com): it contains spaces or control characters"),
+    (f"https://[::1/{TOKEN}", ": it is not a URL, or its port is not a number"),
+])
+def test_a_webhook_url_is_https_or_local_http_and_never_echoed(url, problem):
+    with pytest.raises(alerts.WebhookURLError) as raised:
+        alerts.check_webhook_url(url, "--webhook")
+    assert str(raised.value) == (f"--webhook is not a usable webhook URL{problem}; use https://, or http:// to this "
+                                 "machine only. The URL is not shown: its path may hold a token.")
+
+
+@pytest.mark.parametrize("url", ["https://hooks.example.com/x?token=1", "http://127.0.0.1:9/x", "http://[::1]:9/x",
+                                 "http://localhost/x", "http://127.8.0.1/x"])
+def test_https_anywhere_and_http_to_this_machine_are_fine(url):
+    assert alerts.check_webhook_url(url, "--webhook") == url
+
+
+def test_a_bad_variable_is_warned_about_by_every_run_even_without_drift(monkeypatch):
+    logged = []
+    monkeypatch.setenv(alerts.WEBHOOK_ENV, f"hooks.example.com/{TOKEN}")
+    alerts.send(1, [], trigger="manual", log=logged.append, desktop=False)
+    assert logged == ["webhook: OPTOUT_WEBHOOK_URL is not a usable webhook URL (for hooks.example.com): it does not "
+                      "start with https://; use https://, or http:// to this machine only. The URL is not shown: its "
+                      "path may hold a token. Until that is fixed, alerts go to no webhook."]
+
+
+def write_directory(path):
+    path.mkdir()
+
+
+@pytest.mark.parametrize("damage, problem", [
+    (lambda path: path.write_text("{not json"), "is damaged (not valid JSON)"),
+    (lambda path: path.write_text('["https://hooks.example.com/x"]'), "is damaged (not what optout writes there)"),
+    (lambda path: path.write_text('{"webhook_url": 5}'), "is damaged (not what optout writes there)"),
+    (write_directory, "is a directory, not a file"),
+])
+def test_a_damaged_alerts_file_is_a_warning_and_the_other_channels_still_go_out(home, monkeypatch, damage, problem):
+    home.mkdir(mode=0o700)
+    damage(home / "alerts.json")
+    logged, shown = [], []
+    monkeypatch.setattr(alerts, "notify_desktop", lambda title, body: shown.append(body))
+    alerts.send(1, [DRIFT], trigger="schedule", log=logged.append, desktop=True)
+    assert logged == [f"webhook: {home / 'alerts.json'} {problem}: run `optout schedule install --webhook-stdin` "
+                      "again to replace it. Until that is fixed, alerts go to no webhook.",
+                      f"drift: {DRIFT.message}"]
+    assert shown == [DRIFT.message]
+
+
+def test_a_saved_webhook_from_before_the_https_rule_is_not_used(home):
+    home.mkdir(mode=0o700)
+    (home / "alerts.json").write_text(json.dumps({"webhook_url": f"http://hooks.example.com/{TOKEN}"}))
+    with pytest.raises(alerts.WebhookURLError) as raised:
+        alerts.webhook_url()
+    assert str(raised.value).startswith(f"The webhook saved in {home / 'alerts.json'} is not a usable webhook URL "
+                                        "(for hooks.example.com): http:// would carry it unencrypted")

@@ -64,7 +64,7 @@ def test_no_saved_session_and_no_keyring_is_simply_none(pipeline):
     (BLOB_PREFIX + "!!!", PASSPHRASE, "OPTOUT_LINKEDIN_SESSION cannot be used: The exported session is damaged (it is "
      "incomplete or was altered). Export it again with `optout session export linkedin`."),
     ("li_at=AQEDAR", PASSPHRASE, "OPTOUT_LINKEDIN_SESSION cannot be used: This is not an exported optout session (it "
-     "should start with optout-session-v1:). Export it again with `optout session export linkedin`."),
+     "should start with optout-session-v2:). Export it again with `optout session export linkedin`."),
     (exported(), "", "OPTOUT_LINKEDIN_SESSION is set but OPTOUT_SESSION_PASSPHRASE is not: set it to the passphrase "
      "the session was exported with."),
 ])

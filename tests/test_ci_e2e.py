@@ -135,7 +135,7 @@ def test_exported_session_runs_the_pipeline_without_a_password(cli, linkedin, tm
     exported = cli("session", "export", "linkedin", "--passphrase-stdin", input=PASSPHRASE + "\n")
     assert (exported.returncode, exported.stderr) == (0, "")
     blob = exported.stdout.removesuffix("\n")
-    assert blob.startswith("optout-session-v1:") and "\n" not in blob
+    assert blob.startswith("optout-session-v2:") and "\n" not in blob
     cli.printed.clear()  # the export printed the blob, as it should; from here on nothing may
     runner_home = {"OPTOUT_HOME": str(tmp_path / "runner-home")}  # a fresh CI runner
     out = tmp_path / "out"
@@ -155,7 +155,7 @@ def test_exported_session_runs_the_pipeline_without_a_password(cli, linkedin, tm
         "OPTOUT_LINKEDIN_SESSION cannot be used: The exported session cannot be decrypted: the passphrase is "
         "wrong or the export was altered. Export it again with `optout session export linkedin`."}
     assert "Traceback" not in wrong.stderr
-    assert_no_secret_anywhere(cli, tmp_path, [blob.removeprefix("optout-session-v1:"), PASSPHRASE,
+    assert_no_secret_anywhere(cli, tmp_path, [blob.removeprefix("optout-session-v2:"), PASSPHRASE,
                                               *linkedin.state()["sessions"]])
 
 

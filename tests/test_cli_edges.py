@@ -17,7 +17,7 @@ def test_origin_map_from_flags_and_environment():
     mappings = parse_origin_map(["www.linkedin.com=127.0.0.1:9443"],
                                 {"OPTOUT_ORIGIN_MAP": "www.linkedin.com=127.0.0.1:1, x.com=::1:8443"})
     assert mappings == [Mapping("www.linkedin.com", "127.0.0.1", 9443), Mapping("x.com", "::1", 8443)]
-    assert resolver_rules(mappings) == "MAP www.linkedin.com:443 127.0.0.1:9443, MAP x.com:443 ::1:8443"
+    assert resolver_rules(mappings) == "MAP www.linkedin.com:443 127.0.0.1:9443, MAP x.com:443 [::1]:8443"
 
 
 @pytest.mark.parametrize("text, message", [
@@ -117,3 +117,12 @@ def test_login_gives_up_after_the_timeout_and_saves_nothing():
     account = MemoryAccount(None)
     assert asyncio.run(sign_in_by_person(FakeDriver(FakeSite()), make_flow(), account, print, 0.01)) is False
     assert account.saved == []
+
+
+def test_no_typer_app_would_show_local_variables_in_a_traceback():
+    """Older Typer printed each frame's locals (passwords, passphrases, webhook tokens) by default."""
+    from optout import cli
+
+    apps = [cli.app, *(group.typer_instance for group in cli.app.registered_groups)]
+    assert len(apps) == 5
+    assert [app.pretty_exceptions_show_locals for app in apps] == [False] * 5

@@ -1,5 +1,6 @@
-"""The history database: schema versions, two transactions per run, summaries, and a writer
-killed at random moments that never leaves a half-written run behind."""
+"""The history database: schema versions, two transactions per run, summaries, a writer killed
+at random moments that never leaves a half-written run behind, and a damaged file or a failing
+disk told apart, without ever costing a run its results or its lock."""
 
 from __future__ import annotations
 
@@ -14,8 +15,12 @@ import time
 import pytest
 
 from optout import history
+from optout.driver import BrowserUnavailable
 from optout.history import FlowVersion, HistoryError, MIGRATIONS
+from optout.lock import run_lock
 from optout.results import Result, State
+from optout.runner import Runner
+from tests.fakes import ADVICE_FLOW
 
 FLOW = {"linkedin": FlowVersion(1, "a" * 64)}
 
@@ -68,12 +73,59 @@ def test_a_database_from_a_newer_optout_is_refused(home):
                                  f"this one knows up to {len(MIGRATIONS)}). Upgrade optout to read it.")
 
 
-def test_a_file_that_is_not_a_database_is_named(home):
-    home.mkdir(mode=0o700)
-    (home / "history.sqlite").write_bytes(b"this is not SQLite" * 100)
-    with pytest.raises(HistoryError) as raised:
-        history.rows()
-    assert str(raised.value).startswith(f"{home / 'history.sqlite'} is not a readable history database (")
+def damage_after_first_page(path) -> None:
+    """What a failing disk or a half-copied backup leaves: the header page intact, the rest garbage."""
+    size = path.stat().st_size
+    with path.open("r+b") as handle:
+        handle.seek(4096)
+        handle.write(bytes(range(7, 256, 7)) * (size // 36))
+
+
+def file_of_text(path) -> None:
+    path.write_bytes(b"this is not SQLite" * 100)
+
+
+@pytest.mark.parametrize("damage, reason", [(damage_after_first_page, "database disk image is malformed"),
+                                            (file_of_text, "file is not a database")])
+def test_a_damaged_database_is_named_with_what_to_do(home, damage, reason):
+    for n in range(20):
+        record(result(State.OPTED_OUT, setting=f"s{n}"))
+    path = home / "history.sqlite"
+    damage(path)
+    for use in (history.rows, history.runs, lambda: history.start_run("manual", "check")):
+        with pytest.raises(HistoryError) as raised:
+            use()
+        assert str(raised.value) == (f"The history database {path} is damaged ({reason}). Move it aside "
+                                     f"(mv {path} {path}.damaged) and optout starts a new history.")
+
+
+def limited(patch, pragma: str) -> None:
+    """Connections that SQLite itself refuses to let grow (`max_page_count`: its full disk) or
+    write (`mode=ro`): the errors a full or read-only disk gives, on any machine, without root."""
+    real = sqlite3.connect
+
+    def connect(path, **kwargs):
+        if pragma == "read-only":
+            return real(f"file:{path}?mode=ro", uri=True, **kwargs)
+        db = real(path, **kwargs)
+        db.execute(f"PRAGMA max_page_count = {db.execute('PRAGMA page_count').fetchone()[0]}")
+        return db
+
+    patch.setattr(history.sqlite3, "connect", connect)
+
+
+@pytest.mark.parametrize("pragma, message", [
+    ("full", "the disk is full (database or disk is full). Free some space."),
+    ("read-only", "it, its directory or its disk is read-only (attempt to write a readonly database). "
+                  "Make them writable."),
+])
+def test_a_full_or_read_only_disk_is_told_apart_from_damage(home, monkeypatch, pragma, message):
+    record(result(State.OPTED_OUT))
+    with monkeypatch.context() as patch, pytest.raises(HistoryError) as raised:
+        limited(patch, pragma)
+        record(*(result(State.OPTED_OUT, setting=f"s{n}") for n in range(50)))
+    assert str(raised.value) == f"The history database {home / 'history.sqlite'} cannot be used: {message}"
+    assert [run.finished for run in history.runs()][0] is True  # what was there is intact
 
 
 def test_a_run_is_on_record_when_it_starts_and_its_results_when_it_ends():
@@ -166,3 +218,40 @@ def test_a_writer_killed_at_any_moment_leaves_whole_runs(home, delay):
         per_run[row.run_id] += 1
     assert set(per_run.values()) == {200}
     assert all(not run.finished for run in history.runs() if run.id not in per_run)
+
+
+
+
+@pytest.fixture
+def example(tmp_path):
+    """A run that needs no browser: a platform whose only setting is advice."""
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    (flows / "example.yaml").write_text(ADVICE_FLOW)
+    return Runner([]).load(["example"], flows)
+
+
+def test_a_run_whose_history_cannot_be_written_still_returns_its_results(home, example):
+    record(result(State.OPTED_OUT))
+    damage_after_first_page(home / "history.sqlite")
+    runner = Runner([])
+    results = runner.run(example, apply=False)
+    assert [(r.target, r.state) for r in results] == [("example/training", State.NOT_OFFERED)]
+    assert "is damaged (database disk image is malformed)" in str(runner.not_recorded)
+    with run_lock():  # released
+        pass
+
+
+@pytest.mark.parametrize("raised, code", [(BrowserUnavailable("No browser."), 3), (KeyboardInterrupt(), 130),
+                                          (RuntimeError("a bug"), 1)])
+def test_a_run_that_raises_is_closed_in_the_history_and_releases_the_lock(example, monkeypatch, raised, code):
+    async def fails(*args):
+        raise raised
+
+    monkeypatch.setattr(Runner, "_run", fails)
+    with pytest.raises(type(raised)):
+        Runner([]).run(example, apply=False)
+    [run] = history.runs()
+    assert (run.finished, run.exit_code) == (True, code)
+    with run_lock():
+        pass

@@ -10,17 +10,8 @@ import sys
 
 import pytest
 
-ADVICE_FLOW = """\
-schema: 1
-platform: example
-name: Example
-domains: [www.example.com]
-sources: [{url: "https://www.example.com/help", title: Help}]
-settings:
-  - id: training
-    title: AI training (no setting exists)
-    advice: Example has no setting for this; delete what you do not want used.
-"""
+from tests.fakes import ADVICE_FLOW
+
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ class FlakyPage(FakePage):
                 failure = self.failures.pop(0)
                 if isinstance(failure, Exception):
                     raise failure
+                self._show(url)  # an error page is still a page at that address
                 return failure
         return await super().goto(url)
 

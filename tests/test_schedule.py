@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from optout import schedule
+from optout.home import DamagedFileError
 from optout.schedule import CRON_MARKER, Schedule
 
 PYTHON = sys.executable
@@ -177,3 +178,39 @@ def test_cron_entry_is_installed_replaced_shown_and_removed(own_crontab, tmp_pat
     assert removed.stdout == "Removed the cron schedule (every 12 hours (07:45, 19:45), turning off what is on (--fix)).\n"
     assert crontab() == "# the person's own\n5 4 * * * /bin/true\n"
     assert optout(home, "schedule", "remove").stdout == "No schedule installed.\n"
+
+
+def test_a_scheduled_run_that_hangs_is_stopped_by_the_scheduler():
+    service = schedule.render_systemd(PLANS["daily"], command(PLANS["daily"]))["optout.service"]
+    assert "TimeoutStartSec=45min" in service.splitlines()
+    task = ET.fromstring(schedule.render_task_xml(PLANS["daily"], command(PLANS["daily"])))
+    assert task.findtext(f"{T}Settings/{T}ExecutionTimeLimit") == "PT45M"
+
+
+def test_the_installed_schedule_round_trips(tmp_path, monkeypatch):
+    monkeypatch.setenv("OPTOUT_HOME", str(tmp_path / "home"))
+    installed = schedule.Installed(PLANS["6h"], "cron", ["crontab: ..."], "2025-01-01T00:00:00+00:00")
+    schedule.save_installed(installed)
+    assert schedule.load_installed() == installed
+
+
+@pytest.mark.parametrize("content, problem", [
+    ("{", "is damaged (not valid JSON)"),
+    ('{"schedule": {"every": "daily"}, "scheduler": "cron"}', "is damaged (not what optout writes there)"),
+    ('{"schedule": {"every": "5h", "hour": 9, "minute": 0, "fix": false}, "scheduler": "cron", "entries": [], '
+     '"installed_at": "x"}', "is damaged (not what optout writes there)"),
+    ('{"schedule": {"every": "daily", "hour": 9, "minute": 0, "fix": false}, "scheduler": "at", "entries": [], '
+     '"installed_at": "x"}', "is damaged (not what optout writes there)"),
+    (None, "is a directory, not a file"),
+])
+def test_a_damaged_schedule_file_is_named_with_what_to_do(tmp_path, monkeypatch, content, problem):
+    home = tmp_path / "home"
+    monkeypatch.setenv("OPTOUT_HOME", str(home))
+    home.mkdir()
+    path = home / "schedule.json"
+    path.mkdir() if content is None else path.write_text(content)
+    with pytest.raises(DamagedFileError) as raised:
+        schedule.load_installed()
+    assert str(raised.value) == (f"{path} {problem}: move it aside, then run `optout schedule install` again; it "
+                                 "replaces the entry the old schedule left in the scheduler (if it did not, remove "
+                                 "that by hand).")

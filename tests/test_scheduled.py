@@ -10,6 +10,7 @@ import pytest
 from optout import scheduled
 from optout.drift import Drift, Kind
 from optout.exitcodes import ExitCode
+from optout.history import HistoryError
 from optout.results import Result, State
 from optout.runner import Runner
 
@@ -52,8 +53,8 @@ def test_a_fix_run_that_met_drift_exits_1_logs_it_and_shows_it(home, monkeypatch
     monkeypatch.setattr(scheduled.random, "uniform", lambda low, high: high / 2)
     monkeypatch.setattr(scheduled.time, "sleep", slept.append)
     runner = RecordingRunner([], drifts=[FIXED])
-    results, code = scheduled.run_scheduled(runner, fix=True, jitter=600)
-    assert code is ExitCode.OPTED_IN and [r.state for r in results] == [State.OPTED_OUT]
+    run = scheduled.run_scheduled(runner, fix=True, jitter=600)
+    assert run.code is ExitCode.OPTED_IN and [r.state for r in run.results] == [State.OPTED_OUT]
     assert slept == [300]
     assert runner.calls == [{"apply": True, "trigger": "schedule", "may_prompt": False}]
     assert shown == [("optout needs your attention", FIXED.message)]
@@ -65,6 +66,21 @@ def test_a_fix_run_that_met_drift_exits_1_logs_it_and_shows_it(home, monkeypatch
 
 
 def test_without_drift_the_exit_code_is_the_results(home):
-    results, code = scheduled.run_scheduled(RecordingRunner([]), fix=False, jitter=0)
-    assert code is ExitCode.OK
+    run = scheduled.run_scheduled(RecordingRunner([]), fix=False, jitter=0)
+    assert (run.code, run.not_recorded) == (ExitCode.OK, None)
     assert home[1] == []
+
+
+@dataclass
+class UnrecordedRunner(RecordingRunner):
+    def run(self, selections, *, apply, dry_run=False):
+        self.not_recorded = HistoryError("The history database h.sqlite cannot be used: the disk is full.")
+        return super().run(selections, apply=apply, dry_run=dry_run)
+
+
+def test_results_the_history_could_not_keep_are_logged_and_returned_with_their_code(home):
+    run = scheduled.run_scheduled(UnrecordedRunner([]), fix=False, jitter=0)
+    assert (run.code, str(run.not_recorded)) == (ExitCode.OK, "The history database h.sqlite cannot be used: "
+                                                              "the disk is full.")
+    log = (home[0] / "logs" / "optout.log").read_text()
+    assert "ERROR these results are not in the history: The history database h.sqlite cannot be used" in log

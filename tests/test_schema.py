@@ -753,13 +753,15 @@ def test_cli_flows_list_json_is_one_document(tmp_path, optout_cli):
 
     assert (code, stderr) == (0, "")
     assert json.loads(stdout) == {"version": 1, "flows": [
-        {"platform": "gemini", "name": "Google Gemini", "sign_in": "`optout login` only", "settings": [
+        {"platform": "gemini", "name": "Google Gemini", "sign_in": "`optout login` only", "local": None,
+         "languages": ["en"], "settings": [
             {"id": "keep-activity", "title": "Keep Activity (formerly Gemini Apps Activity)",
              "url": "https://myactivity.google.com/product/gemini", "regions": None, "confidence": None, "advice": None},
             {"id": "audio-recordings", "title": "Improve Google services with your audio and Gemini Live recordings",
              "url": "https://myactivity.google.com/product/gemini", "regions": None, "confidence": None, "advice": None},
          ], "sources": ["https://support.google.com/gemini/answer/13278892"]},
-        {"platform": "reddit", "name": "Reddit", "sign_in": "none needed", "settings": [
+        {"platform": "reddit", "name": "Reddit", "sign_in": "none needed", "local": None, "languages": ["en"],
+         "settings": [
             {"id": "ai-training", "title": "Licensing of public posts for AI training", "url": None, "regions": "All",
              "confidence": "med",
              "advice": "Reddit offers no switch. Deleted posts and comments leave its licensing deals."},
@@ -788,3 +790,24 @@ def test_command_does_not_import_playwright(argv):
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
 
     assert completed.stdout.splitlines()[-1] == "False", completed.stderr
+
+
+def test_cli_flows_list_marks_a_local_flow_and_a_broken_one_names_its_file(tmp_path, optout_cli):
+    local = tmp_path / "home" / "flows"
+    local.mkdir(parents=True)
+    mine = local / "linkedin.yaml"
+    mine.write_text(SHIPPED_LINKEDIN.read_text().replace("name: LinkedIn", "name: LinkedIn (mine)"))
+
+    code, stdout, stderr = optout_cli("flows", "list", OPTOUT_HOME=str(tmp_path / "home"))
+
+    assert code == 0
+    assert "linkedin/generative-ai (local)" in stdout
+    assert stderr == f"warning: linkedin: your local flow {mine} replaces the bundled one.\n"
+    code, stdout, _ = optout_cli("flows", "list", "--json", OPTOUT_HOME=str(tmp_path / "home"))
+    listed = {flow["platform"]: flow for flow in json.loads(stdout)["flows"]}
+    assert (listed["linkedin"]["local"], listed["x"]["local"]) == (str(mine), None)
+
+    mine.write_text(SHIPPED_LINKEDIN.read_text().replace("schema: 1", "schema: 7"))
+    code, stdout, stderr = optout_cli("flows", "list", OPTOUT_HOME=str(tmp_path / "home"))
+    assert (code, stdout) == (2, "")
+    assert f"{mine}:" in stderr and "Traceback" not in stderr

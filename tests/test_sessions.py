@@ -4,8 +4,8 @@ import stat
 import keyring
 import pytest
 
-from optout import credentials
-from optout.sessions import BLOB_PREFIX, SessionError, SessionStore
+from optout import credentials, sessions
+from optout.sessions import BLOB_PREFIX, SessionError, SessionStore, WeakPassphrase
 
 PLATFORM = "linkedin"
 COOKIE_VALUE = "AQEDAR-secret-cookie-value"
@@ -61,7 +61,7 @@ def test_import_blob_rejects_text_that_is_not_an_export():
     with pytest.raises(SessionError) as raised:
         SessionStore.import_blob("hello", "passphrase")
 
-    assert str(raised.value) == "This is not an exported optout session (it should start with optout-session-v1:)."
+    assert str(raised.value) == "This is not an exported optout session (it should start with optout-session-v2:)."
 
 
 @pytest.mark.parametrize("body", ["", "!!!", base64.urlsafe_b64encode(b"short").decode()])
@@ -192,7 +192,7 @@ def test_export_needs_a_saved_session_and_a_passphrase(real_keyring):
     store = SessionStore()
 
     with pytest.raises(SessionError) as no_session:
-        store.export_blob(PLATFORM, "passphrase")
+        store.export_blob(PLATFORM, PASSPHRASE)
     with pytest.raises(SessionError) as no_passphrase:
         store.export_blob(PLATFORM, "")
 
@@ -200,3 +200,58 @@ def test_export_needs_a_saved_session_and_a_passphrase(real_keyring):
         "There is no saved session for linkedin to export. Run `optout login linkedin` first."
     )
     assert str(no_passphrase.value) == "Choose a passphrase to protect the exported session."
+
+
+def test_export_needs_a_passphrase_of_at_least_12_characters(real_keyring):
+    store = SessionStore()
+    store.save(PLATFORM, STATE)
+
+    with pytest.raises(WeakPassphrase) as raised:
+        store.export_blob(PLATFORM, "eleven-char")
+
+    assert str(raised.value) == (
+        "The passphrase has 11 characters; an export needs at least 12 (a few words are easy to "
+        "type and hard to guess). Nothing was exported."
+    )
+    assert SessionStore.import_blob(store.export_blob(PLATFORM, "twelve-chars"), "twelve-chars") == STATE
+
+
+PASSPHRASE = "correct horse battery staple"
+
+
+def test_an_export_records_its_scrypt_cost_of_at_least_2_to_the_17():
+    blob = sessions.seal(STATE, PASSPHRASE)
+    header = base64.urlsafe_b64decode(blob.removeprefix(BLOB_PREFIX))[:3]
+    log2_n, r, p = header
+    assert (log2_n, r, p) == sessions.SCRYPT and log2_n >= 17
+    assert SessionStore.import_blob(blob, PASSPHRASE) == STATE
+
+
+def test_an_export_made_before_the_cost_was_recorded_is_still_read():
+    """v1 blobs: salt + token, made with scrypt N=2**15, r=8, p=1 (what CI secrets may still hold)."""
+    salt = bytes(range(sessions.SALT_BYTES))
+    token = sessions._passphrase_fernet(PASSPHRASE, salt, (15, 8, 1)).encrypt(b'{"cookies": [], "origins": []}')
+    v1 = "optout-session-v1:" + base64.urlsafe_b64encode(salt + base64.urlsafe_b64decode(token)).decode()
+    assert SessionStore.import_blob(v1, PASSPHRASE) == {"cookies": [], "origins": []}
+
+
+def test_an_export_asking_for_an_absurd_scrypt_cost_is_refused_without_trying():
+    blob = sessions.seal(STATE, PASSPHRASE)
+    payload = base64.urlsafe_b64decode(blob.removeprefix(BLOB_PREFIX))
+    hostile = BLOB_PREFIX + base64.urlsafe_b64encode(bytes([40, 8, 1]) + payload[3:]).decode()
+    with pytest.raises(SessionError) as raised:
+        SessionStore.import_blob(hostile, PASSPHRASE)  # 2**40 x 1 KiB would never end
+    assert str(raised.value) == WRONG_PASSPHRASE
+
+
+def test_a_directory_in_place_of_a_session_file_is_a_session_error(isolated_home):
+    path = isolated_home / "sessions" / "linkedin.session"
+    path.mkdir(parents=True)
+
+    with pytest.raises(SessionError) as raised:
+        SessionStore().load(PLATFORM)
+
+    assert str(raised.value) == (
+        f"The saved session for linkedin cannot be read ({path}: Is a directory). Move it aside; "
+        "`optout login linkedin` saves a new one."
+    )
