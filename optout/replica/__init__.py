@@ -4,7 +4,16 @@
     ... launch Chromium with --host-resolver-rules=server.host_resolver_rules ...
     server.stop()
 
-Each platform is a module with a site class (see server.Site); register it in SITES and HOSTS.
+    server.py        TLS, requests and responses, the admin API (/__replica__/), server.Site
+    base.py          CookieSite: the demo account, sessions, sign-in, variants, the settings
+                     API, the page shell and the widgets the smaller sites are drawn with
+    cookie_sites.py  CookieSites that post plain forms, or sign in on another host
+    linkedin/        LinkedIn (catalogue, pages, site, and its own CSS and scripts)
+    lookalike.py     a phishing-style copy of LinkedIn's sign-in on another domain
+    x.py, chatgpt.py, claude.py, discord.py, github.py, google.py + gemini.py, meta.py,
+    wordpress.py, medium.py: one module a platform
+
+Register a new site in SITES (HOSTS follows from it).
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ import secrets
 from html import escape
 from urllib.parse import urlencode
 
-from optout.replica.common import CookieSite, Look, SignInPage, modal, switch
+from optout.replica.base import CookieSite, Look, SignInPage, modal, switch
 from optout.replica.server import Request, Response, redirect
 
 AUTH_HOST = "auth.openai.com"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-from optout.replica.common import CookieSite, Look, SignInPage, late, switch
+from optout.replica.base import CookieSite, Look, SignInPage, late, switch
 from optout.replica.server import Request, Response, redirect
 
 HOSTS = ("claude.ai",)

@@ -1,4 +1,4 @@
-"""Two extensions of common.CookieSite for the WordPress.com, Medium, Google and Meta replicas.
+"""Two extensions of base.CookieSite for the WordPress.com, Medium, Google and Meta replicas.
 
 `FormPostSite`: pages that also send plain HTML forms (a menu choice, an objection form, a
 dialog's Save), each with the session's CSRF token in a hidden field; in the `save-fails`
@@ -17,7 +17,7 @@ from html import escape
 from typing import Any, Callable
 from urllib.parse import urlencode, urlsplit
 
-from optout.replica.common import SAVE_FAILS, SAVE_LATENCY_SECONDS, CookieSite, path_with_query
+from optout.replica.base import SAVE_FAILS, SAVE_LATENCY_SECONDS, CookieSite, guest_card
 from optout.replica.server import Request, Response, redirect
 
 CSRF_FIELD = "fb_dtsg"  # the name hardly matters; Meta's forms carry theirs under this one
@@ -47,8 +47,8 @@ class FormPostSite(CookieSite):
         return handler(request, form)
 
     def error_page(self, message: str, status: int) -> Response:
-        return self.page("Error", f'<main class="guest"><div class="card"><h1>Sorry, something went wrong</h1>'
-                         f'<p role="alert">{escape(message)}</p><a href="{self.home}">Go back</a></div></main>',
+        return self.page("Error", guest_card(f"<h1>Sorry, something went wrong</h1>"
+                                             f'<p role="alert">{escape(message)}</p><a href="{self.home}">Go back</a>'),
                          status=status)
 
 
@@ -60,20 +60,22 @@ class SharedSignInSite(FormPostSite):
 
     def handle(self, request: Request) -> Response:
         if request.host == self.sign_in_host:
-            route = self._public.get((request.method, request.path))
-            return route(request) if route else redirect(f"https://{self.hosts[0]}{self.home}")
-        is_page = any(pattern.fullmatch(request.path) for pattern, _ in self._pages)
-        if request.method == "GET" and is_page and self.csrf(request) is None and request.host == self.hosts[0]:
-            back = f"https://{request.host}{path_with_query(request)}"
-            query = urlencode({self.sign_in.return_param: back})
-            return redirect(f"https://{self.sign_in_host}{self.sign_in.path}?{query}")
+            route = self._public_route(request)
+            return route() if route else redirect(f"https://{self.hosts[0]}{self.home}")
         return super().handle(request)
+
+    def signed_out(self, request: Request) -> Response:
+        """To the sign-in host, with the full URL to come back to."""
+        if request.host != self.hosts[0]:
+            return super().signed_out(request)
+        back = f"https://{request.host}{request.path_with_query}"
+        query = urlencode({self.sign_in.return_param: back})
+        return redirect(f"https://{self.sign_in_host}{self.sign_in.path}?{query}")
 
     def _signed_in(self, next_url: str) -> Response:
         with self._lock:
             self.sign_ins += 1
-        session = self._new_session()
-        return redirect(self._return_url(next_url)).set_cookie(self.session_cookie, session, domain=self.cookie_domain)
+        return self._with_new_session(redirect(self._return_url(next_url)), domain=self.cookie_domain)
 
     def _return_url(self, value: str) -> str:
         """The page to come back to: a full URL on one of this site's hosts, else the home page."""

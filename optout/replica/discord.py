@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from html import escape
 
-from optout.replica.common import CookieSite, Look, SignInPage, switch
+from optout.replica.base import CookieSite, Look, SignInPage, switch
 from optout.replica.server import Request, Response, redirect
 
 HOSTS = ("discord.com", "discordapp.com")
@@ -59,7 +59,7 @@ class DiscordReplica(CookieSite):
                        f"{escape(name)}</button>" for i, name in enumerate(names))
         panels = "".join(f'<section role="tabpanel" id="panel-{i}" aria-labelledby="tab-{i}"{"" if i == 0 else " hidden"}>'
                          f"<h2>{escape(name)}</h2>{self._data_use() if tab == 'Data & Privacy' else ''}</section>"
-                         for i, (tab, name) in enumerate(zip(TABS, names)))
+                         for i, (tab, name) in enumerate(zip(TABS, names, strict=True)))
         return ('<div class="overlay" id="user-settings" data-closable hidden>'
                 '<div class="dialog" role="dialog" aria-modal="true" aria-label="Settings">'
                 '<div class="dialog-head"><p class="heading">User Settings</p>'

@@ -16,7 +16,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from optout.replica.common import Look, checkbox, late, modal
+from optout.replica.base import Look, checkbox, late, modal
 from optout.replica.google import SIGN_IN_HOST, GoogleAccountsSite
 from optout.replica.server import Request, Response, redirect
 

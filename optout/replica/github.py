@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from html import escape
 
-from optout.replica.common import CookieSite, Look, SignInPage, action_menu, dropdown
+from optout.replica.base import CookieSite, Look, SignInPage, action_menu, dropdown
 from optout.replica.server import Request, Response, redirect
 
 HOSTS = ("github.com", "www.github.com")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from optout.replica.common import SignInPage
+from optout.replica.base import SignInPage, guest_card
 from optout.replica.cookie_sites import SharedSignInSite
 from optout.replica.server import Request, Response, redirect
 
@@ -57,7 +57,7 @@ class GoogleAccountsSite(SharedSignInSite):
 
     def _rejected_page(self, request: Request) -> Response:
         again = f"{IDENTIFIER_PATH}?{urlencode({RETURN_PARAM: request.query.get(RETURN_PARAM, '')})}"
-        card = (f'<main class="guest"><div class="card"><p class="brand">Google</p><h1>{REJECTED_HEADING}</h1>'
+        card = (f'<p class="brand">Google</p><h1>{REJECTED_HEADING}</h1>'
                 f'<p>{REJECTED_MESSAGE} <a href="{REJECTED_HELP_URL}">Learn more</a></p>'
-                f'<p class="muted">{REJECTED_ADVICE}</p><a class="primary" href="{again}">Try again</a></div></main>')
-        return self.page(REJECTED_HEADING, card)
+                f'<p class="muted">{REJECTED_ADVICE}</p><a class="primary" href="{again}">Try again</a>')
+        return self.page(REJECTED_HEADING, guest_card(card))

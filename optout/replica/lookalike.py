@@ -12,7 +12,9 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from optout.replica.linkedin import FOREIGN_SIGN_IN_HOST, SIGN_IN_TITLE, WRONG_CREDENTIALS, guest_page, sign_in_card
+from optout.replica.base import checked_variant
+from optout.replica.linkedin.catalogue import FOREIGN_SIGN_IN_HOST, WRONG_CREDENTIALS
+from optout.replica.linkedin.pages import SIGN_IN_TITLE, guest_page, sign_in_card
 from optout.replica.server import Request, Response, html_response, json_response, redirect, storage_state
 
 HOSTS = (FOREIGN_SIGN_IN_HOST,)
@@ -43,20 +45,20 @@ class LookalikeReplica:
 
     def __init__(self, variant: str = "default"):
         self._lock = threading.Lock()
-        _checked_variant(variant)
+        checked_variant(variant, VARIANTS)
         self.reset()
 
     # -- admin (server.Site) --
 
     def reset(self, variant: str | None = None, settings: dict[str, bool] | None = None) -> None:
-        _checked_variant(variant or "default")
+        checked_variant(variant or "default", VARIANTS)
         _no_settings(settings or {})
         with self._lock:
             self.captured: list[dict[str, str]] = []  # {"via": "input"|"form", "field", "value"}
             self.page_views = 0
 
     def set_variant(self, variant: str) -> None:
-        _checked_variant(variant)
+        checked_variant(variant, VARIANTS)
 
     def set_settings(self, settings: dict[str, bool]) -> None:
         _no_settings(settings)
@@ -119,11 +121,6 @@ class LookalikeReplica:
 def _page(next_path: str, username: str = "", error: str | None = None) -> Response:
     card = sign_in_card(next_path, username, error, action=SIGN_IN)
     return html_response(guest_page(SIGN_IN_TITLE, card, _CAPTURE_SCRIPT))
-
-
-def _checked_variant(variant: str) -> None:
-    if variant not in VARIANTS:
-        raise ValueError(f"unknown variant {variant!r}; choose one of: {', '.join(VARIANTS)}")
 
 
 def _no_settings(settings: Any) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from html import escape
 
-from optout.replica.common import Look, SignInPage, late, modal
+from optout.replica.base import DEMO_USERNAME, Look, SignInPage, late, modal
 from optout.replica.cookie_sites import FormPostSite
 from optout.replica.server import Request, Response, redirect
 
@@ -43,7 +43,7 @@ document.addEventListener("click", (event) => {
   group.querySelector('input[name="choice"]').value = option.dataset.value;
 });
 """
-ACCOUNT_ROWS = (("Email address", "demo@example.com"), ("Username and subdomain", "@demo.writer"),
+ACCOUNT_ROWS = (("Email address", DEMO_USERNAME), ("Username and subdomain", "@demo.writer"),
                 ("Profile information", "Demo Writer"), ("Profile design", ""), ("Custom domain", "None"),
                 ("Partner Program", ""), ("Your Medium Digest frequency", "Daily"))
 

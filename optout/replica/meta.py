@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from optout.replica.common import DEMO_USERNAME, Look, SignInPage
+from optout.replica.base import DEMO_USERNAME, Look, SignInPage
 from optout.replica.cookie_sites import FormPostSite, SharedSignInSite
 from optout.replica.server import Request, Response
 

@@ -33,7 +33,7 @@ from functools import cached_property
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Protocol, Sequence
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 ADMIN_PREFIX = "/__replica__/"
 ADMIN_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -58,6 +58,11 @@ class Request:
     def host(self) -> str:
         """The Host header without its port, lower-cased ("" if absent)."""
         return _strip_port(self.headers.get("Host", "")).lower()
+
+    @property
+    def path_with_query(self) -> str:
+        """The path and its query string, as a redirect back to this page needs them."""
+        return self.path + (f"?{urlencode(self.query)}" if self.query else "")
 
     @cached_property
     def cookies(self) -> dict[str, str]:

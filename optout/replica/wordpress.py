@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from optout.replica.common import CookieSite, Look, SignInPage, checkbox, switch
+from optout.replica.base import CookieSite, Look, SignInPage, checkbox, guest_card, switch
 from optout.replica.server import Request, Response, redirect
 
 HOSTS = ("wordpress.com", "www.wordpress.com")
@@ -91,8 +91,8 @@ class WordPressReplica(CookieSite):
     def _general(self, request: Request, slug: str) -> Response:
         site = BY_SLUG.get(slug)
         if site is None:
-            return self.page("Site not found", '<main class="guest"><div class="card"><h1>Site not found</h1>'
-                             "<p>You don't have a site at this address.</p></div></main>", status=404)
+            return self.page("Site not found", guest_card("<h1>Site not found</h1>"
+                                                          "<p>You don't have a site at this address.</p>"), status=404)
         nav = "".join(f'<a href="#"{current}>{item}</a>' for item, current in (
             ("Home", ""), ("Posts", ""), ("Media", ""), ("Pages", ""), ("Settings", ' aria-current="page"')))
         profile = ('<section class="card" aria-labelledby="profile-title"><h2 id="profile-title">Site profile</h2>'

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from html import escape
 
-from optout.replica.common import CookieSite, Look, SignInPage, checkbox
+from optout.replica.base import CookieSite, Look, SignInPage, checkbox
 from optout.replica.server import Request, Response, redirect
 
 HOSTS = ("x.com", "twitter.com")

@@ -1,15 +1,17 @@
-"""What the smaller replicas (X, ChatGPT, Claude, Discord, GitHub) are built from.
+"""What every replica with an account is built from (all but the look-alike site).
 
-Each of those sites is one demo account whose settings the server keeps, a cookie session, a
-signed-out redirect to the sign-in page (naming the page to return to), a sign-in form a person
-can complete in `optout login` (a password, and a one-time code where the platform asks for
-one), and a settings API that the page's controls save through. `CookieSite` does all of that
-and the admin side of server.Site; a platform module adds its pages, wording and variants.
+Each site is one demo account whose settings the server keeps, a cookie session, a signed-out
+redirect to the sign-in page (naming the page to return to), a sign-in form a person can
+complete in `optout login` (a password, and a one-time code where the platform asks for one),
+and a settings API that the page's controls save through. `CookieSite` does all of that and the
+admin side of server.Site; a platform module adds its pages, wording and variants.
 
-Pages share one shell (with an <html lang>), one stylesheet coloured per platform (`Look`) and
-one widget script (common/widgets.js) that gives switches, checkboxes, dropdowns, menu buttons,
-dialogs, tabs, late rendering, overlays that appear by themselves and changes committed by a
-"Done" button their behaviour through data attributes.
+Pages share one shell (`html_document`, with an <html lang>). The smaller sites also share one
+stylesheet coloured per platform (`Look`) and one widget script (assets/widgets.js) that gives
+switches, checkboxes, dropdowns, menu buttons, dialogs, tabs, late rendering, overlays that
+appear by themselves and changes committed by a "Done" button their behaviour through data
+attributes. LinkedIn (linkedin/) draws its own pages and scripts on the same accounts, sessions,
+variants and admin side, through the hooks marked "hook" below.
 """
 
 from __future__ import annotations
@@ -36,12 +38,47 @@ SAVE_LATENCY_SECONDS = 0.3  # long enough that reading a control right after a c
 LATE_RENDER_MS = 2000
 PENDING_COOKIE = "pending_sign_in"  # a password accepted, the one-time code still to come
 
-_ASSETS = resources.files(__package__) / "common"
+_ASSETS = resources.files(__package__) / "assets"
 _STYLE = (_ASSETS / "style.css").read_text(encoding="utf-8")
 _WIDGETS = (_ASSETS / "widgets.js").read_text(encoding="utf-8")
 
 Value = bool | str
 PageHandler = Callable[..., Response]
+
+
+def checked_variant(variant: str, variants: tuple[str, ...]) -> str:
+    if variant not in variants:
+        raise ValueError(f"unknown variant {variant!r}; choose one of: {', '.join(variants)}")
+    return variant
+
+
+def html_document(title: str, style: str, body: str, *, lang: str = "en", head: str = "", script: str = "") -> str:
+    """The one page shell of every replica: language, title, one stylesheet, the body and a script."""
+    script_tag = f"<script>{script}</script>" if script else ""
+    return (f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">{head}'
+            f"<title>{escape(title)}</title><style>{style}</style></head>"
+            f"<body>{body}{script_tag}</body></html>")
+
+
+def field(field_id: str, name: str, label: str, kind: str, autocomplete: str, value: str | None = None) -> str:
+    """A labelled text input of a sign-in form (value None: no value attribute)."""
+    shown = "" if value is None else f'value="{escape(value)}" '
+    return (f'<div class="field"><label for="{field_id}">{escape(label)}</label>'
+            f'<input id="{field_id}" name="{name}" type="{kind}" autocomplete="{autocomplete}" {shown}required></div>')
+
+
+def form_error(message: str | None, element_id: str = "") -> str:
+    """A form's error line, announced as an alert; "" without a message."""
+    if not message:
+        return ""
+    id_attribute = f' id="{element_id}"' if element_id else ""
+    return f'<p class="form-error"{id_attribute} role="alert">{escape(message)}</p>'
+
+
+def guest_card(content: str) -> str:
+    """A signed-out page's main: one card."""
+    return f'<main class="guest"><div class="card">{content}</div></main>'
 
 
 @dataclass(frozen=True)
@@ -80,6 +117,9 @@ class SignInPage:
     code_label: str = "Authentication code"
     code_submit: str = "Verify"
     wrong_code: str = "Two-factor authentication failed."
+    username_field: str = "login"  # the form's field names
+    password_field: str = "password"
+    next_field: str = "next"
 
 
 class CookieSite:
@@ -94,23 +134,23 @@ class CookieSite:
     api_prefix: str  # the settings API: POST {api_prefix}{key} with {"value": ...}
     defaults: dict[str, Value]  # a fresh account's settings
     choices: dict[str, tuple[str, ...]] = {}  # the options of dropdown settings
-    own_variants: tuple[str, ...] = ()
+    own_variants: tuple[str, ...] = ()  # SAVE_FAILS is added at the end unless listed here
 
     def __init__(self, variant: str = "default"):
         self._lock = threading.Lock()
-        self.variants = ("default", *self.own_variants, SAVE_FAILS)
+        self.variants = tuple(dict.fromkeys(("default", *self.own_variants, SAVE_FAILS)))
         self._initial_variant = self._checked_variant(variant)
         self._pages = [(re.compile(path), handler) for path, handler in self.pages().items()]
-        self._public = self.public_routes()
+        self._public = [(method, re.compile(path), handler) for (method, path), handler in self.public_routes().items()]
         self.reset()
 
     def pages(self) -> dict[str, PageHandler]:
         """Signed-in pages: path regex -> handler(request, *groups)."""
         raise NotImplementedError
 
-    def public_routes(self) -> dict[tuple[str, str], Callable[[Request], Response]]:
-        """(method, path) -> handler(request) answered signed in or out: the sign-in form and its
-        one-time code step."""
+    def public_routes(self) -> dict[tuple[str, str], PageHandler]:
+        """(method, path regex) -> handler(request, *groups) answered signed in or out: the sign-in
+        form and its one-time code step."""
         sign_in = self.sign_in
         routes = {("GET", sign_in.path): self._sign_in_page,
                   ("POST", sign_in.form_action or sign_in.path): self._sign_in_submit}
@@ -126,7 +166,7 @@ class CookieSite:
             self.variant = variant
             self.settings = {**self.defaults, **self._checked_settings(settings or {})}
             self.sessions: dict[str, str] = {}  # session token -> csrf token
-            self.pending: set[str] = set()  # sign-ins waiting for their one-time code
+            self.pending: dict[str, Any] = {}  # sign-ins waiting for their second step -> what they carry
             self.sign_ins = self.sign_in_attempts = self.saves = 0
 
     def set_variant(self, variant: str) -> None:
@@ -147,14 +187,10 @@ class CookieSite:
                     "sign_in_attempts": self.sign_in_attempts, "saves": self.saves, "sessions": list(self.sessions)}
 
     def mint_session(self) -> dict[str, Any]:
-        token = self._new_session()
-        cookies = {self.session_cookie: token, **self.other_cookies}
-        return storage_state(self.hosts[0], cookies, http_only=[self.session_cookie])
+        return storage_state(self.hosts[0], self._new_session(), http_only=[self.session_cookie])
 
     def _checked_variant(self, variant: str) -> str:
-        if variant not in self.variants:
-            raise ValueError(f"unknown variant {variant!r}; choose one of: {', '.join(self.variants)}")
-        return variant
+        return checked_variant(variant, self.variants)
 
     def _checked_settings(self, settings: Any) -> dict[str, Value]:
         if not isinstance(settings, dict):
@@ -176,21 +212,38 @@ class CookieSite:
 
     def handle(self, request: Request) -> Response:
         if request.host != self.hosts[0] and request.host in self.hosts:
-            return redirect(f"https://{self.hosts[0]}{path_with_query(request)}", 301)
-        if request.path.startswith(self.api_prefix) and request.method == "POST":
-            return self._save(request, request.path.removeprefix(self.api_prefix))
-        handler = self._public.get((request.method, request.path))
-        if handler is not None:
-            return handler(request)
+            return redirect(f"https://{self.hosts[0]}{request.path_with_query}", 301)
+        if request.path.startswith(self.api_prefix) and request.method in ("GET", "POST"):
+            key = request.path.removeprefix(self.api_prefix)
+            return self._save(request, key) if request.method == "POST" else self._read(request, key)
+        public = self._public_route(request)
+        if public is not None:
+            return public()
         for pattern, page in self._pages:
             match = pattern.fullmatch(request.path)
             if match and request.method == "GET":
                 if self.csrf(request) is None:
-                    query = urlencode({self.sign_in.return_param: path_with_query(request)})
-                    return redirect(f"{self.sign_in.path}?{query}")
+                    return self.signed_out(request)
                 return page(request, *match.groups())
-        return self.page("Page not found", '<main class="guest"><div class="card"><h1>Page not found</h1>'
-                         "<p>This page doesn't exist.</p></div></main>", status=404)
+        return self.not_found(request)
+
+    def _public_route(self, request: Request) -> Callable[[], Response] | None:
+        """The public route that answers request, bound to it; None if none does."""
+        for method, pattern, handler in self._public:
+            match = pattern.fullmatch(request.path)
+            if match and method == request.method:
+                return lambda: handler(request, *match.groups())
+        return None
+
+    def signed_out(self, request: Request) -> Response:
+        """hook: a signed-out visit to a page: the sign-in page, naming the page to return to."""
+        query = urlencode({self.sign_in.return_param: request.path_with_query})
+        return redirect(f"{self.sign_in.path}?{query}")
+
+    def not_found(self, request: Request) -> Response:
+        """hook: the answer where no route matched."""
+        return self.page("Page not found", guest_card("<h1>Page not found</h1><p>This page doesn't exist.</p>"),
+                         status=404)
 
     def csrf(self, request: Request) -> str | None:
         """The signed-in session's CSRF token; None when signed out."""
@@ -204,38 +257,47 @@ class CookieSite:
         if self.csrf(request) is not None:
             return redirect(self._next_path(request.query.get(self.sign_in.return_param, "")))
         sign_in = self.sign_in
-        fields = _field("username", "login", sign_in.username_label, "text", "username", username)
+        fields = field("username", sign_in.username_field, sign_in.username_label, "text", "username", username)
         submit = sign_in.submit_label
         if sign_in.continue_label and not username:
             submit = sign_in.continue_label
         else:
-            fields += _field("password", "password", sign_in.password_label, "password", "current-password")
-        back = request.query.get(sign_in.return_param, "") or request.form().get("next", "")
+            fields += field("password", sign_in.password_field, sign_in.password_label, "password",
+                            "current-password", "")
+        back = request.query.get(sign_in.return_param, "") or request.form().get(sign_in.next_field, "")
         return self._guest_page(sign_in.heading, sign_in.form_action or sign_in.path, back, fields, submit, error)
 
     def _sign_in_submit(self, request: Request) -> Response:
-        form = request.form()
-        username = form.get("login", "").strip().lower()
-        if self.sign_in.continue_label and "password" not in form:  # the first step: ask for the password
+        form, sign_in = request.form(), self.sign_in
+        username = form.get(sign_in.username_field, "").strip().lower()
+        if sign_in.continue_label and sign_in.password_field not in form:  # the first step: ask for the password
             return self._sign_in_page(request, username=username)
         with self._lock:
             self.sign_in_attempts += 1
         if username != DEMO_USERNAME:
-            return self._sign_in_page(request, self.sign_in.unknown_user or self.sign_in.wrong_password, username)
-        if not secrets.compare_digest(form.get("password", "").encode(), DEMO_PASSWORD.encode()):
-            return self._sign_in_page(request, self.sign_in.wrong_password, username)
-        if self.sign_in.code_path:
-            pending = secrets.token_urlsafe(24)
-            self.pending.add(pending)
-            query = urlencode({"next": form.get("next", "")})
-            return redirect(f"{self.sign_in.code_path}?{query}").set_cookie(PENDING_COOKIE, pending)
-        return self._signed_in(form.get("next", ""))
+            return self._sign_in_page(request, sign_in.unknown_user or self.wrong_password(), username)
+        if not secrets.compare_digest(form.get(sign_in.password_field, "").encode(), DEMO_PASSWORD.encode()):
+            return self._sign_in_page(request, self.wrong_password(), username)
+        return self.password_accepted(form.get(sign_in.next_field, ""))
+
+    def wrong_password(self) -> str:
+        """hook: what a refused password is told."""
+        return self.sign_in.wrong_password
+
+    def password_accepted(self, next_path: str) -> Response:
+        """hook: after the right password: the one-time code step where there is one, else signed in."""
+        if not self.sign_in.code_path:
+            return self._signed_in(next_path)
+        pending = secrets.token_urlsafe(24)
+        self.pending[pending] = next_path
+        query = urlencode({"next": next_path})
+        return redirect(f"{self.sign_in.code_path}?{query}").set_cookie(PENDING_COOKIE, pending)
 
     def _code_page(self, request: Request, error: str = "") -> Response:
         if request.cookies.get(PENDING_COOKIE) not in self.pending:
             return redirect(self.sign_in.path)
         sign_in = self.sign_in
-        code = _field("code", "otp", sign_in.code_label, "text", "one-time-code")
+        code = field("code", "otp", sign_in.code_label, "text", "one-time-code", "")
         back = request.query.get("next", "") or request.form().get("next", "")
         return self._guest_page("Two-factor authentication", sign_in.code_path, back, code, sign_in.code_submit, error)
 
@@ -246,22 +308,34 @@ class CookieSite:
         form = request.form()
         if not totp_matches(DEMO_TOTP_SECRET, form.get("otp", "").replace(" ", "")):
             return self._code_page(request, self.sign_in.wrong_code)
-        self.pending.discard(pending)
+        self.pending.pop(pending, None)
         return self._signed_in(form.get("next", "")).delete_cookie(PENDING_COOKIE)
 
     def _signed_in(self, next_path: str) -> Response:
         with self._lock:
             self.sign_ins += 1
-        response = redirect(self._next_path(next_path)).set_cookie(self.session_cookie, self._new_session())
-        for name, value in self.other_cookies.items():
-            response.set_cookie(name, value, http_only=False)
+        return self._with_new_session(redirect(self._next_path(next_path)))
+
+    def _with_new_session(self, response: Response, domain: str | None = None) -> Response:
+        """response, setting the cookies of a new session (scripts may read all but the session cookie)."""
+        for name, value in self._new_session().items():
+            response.set_cookie(name, value, http_only=name == self.session_cookie, domain=domain)
         return response
 
-    def _new_session(self) -> str:
-        token = secrets.token_urlsafe(32)
+    def _new_session(self) -> dict[str, str]:
+        """Start a session; the cookies that carry it."""
+        token, csrf = secrets.token_urlsafe(32), self.new_csrf_token()
         with self._lock:
-            self.sessions[token] = secrets.token_urlsafe(16)
-        return token
+            self.sessions[token] = csrf
+        return self.session_cookie_values(token, csrf)
+
+    def new_csrf_token(self) -> str:
+        """hook: the token a session's page scripts send with each save."""
+        return secrets.token_urlsafe(16)
+
+    def session_cookie_values(self, token: str, csrf: str) -> dict[str, str]:
+        """hook: the cookies of a session, the session cookie first (the CSRF token is in the page)."""
+        return {self.session_cookie: token, **self.other_cookies}
 
     def _next_path(self, value: str) -> str:
         """A page on this site to return to (full URLs to its hosts allowed), else home."""
@@ -271,6 +345,10 @@ class CookieSite:
         return url.path + (f"?{url.query}" if url.query else "")
 
     # -- the settings API --
+
+    def _read(self, request: Request, key: str) -> Response:
+        """hook: GET {api_prefix}{key}; only LinkedIn's pages read a setting through the API."""
+        return self.not_found(request)
 
     def _save(self, request: Request, key: str) -> Response:
         csrf = self.csrf(request)
@@ -284,47 +362,38 @@ class CookieSite:
             value = None
         if not self._valid(key, value):
             return json_response({"message": f"Send {{\"value\": ...}} for one of: {self._described_settings()}."}, 400)
+        if not self._store(key, value):
+            return json_response({"message": "Internal server error."}, 500)
+        return json_response({"key": key, "value": value})
+
+    def _store(self, key: str, value: Value) -> bool:
+        """Keep a saved value, as slowly as a real server; False (nothing kept) in `save-fails`."""
         time.sleep(SAVE_LATENCY_SECONDS)
         if self.variant == SAVE_FAILS:
-            return json_response({"message": "Internal server error."}, 500)
+            return False
         with self._lock:
             self.settings[key] = value
             self.saves += 1
-        return json_response({"key": key, "value": value})
+        return True
 
     # -- pages --
 
     def page(self, title: str, body: str, request: Request | None = None, status: int = 200,
              lang: str = "en") -> Response:
-        """The one page shell: its language, the platform's colours and the widget script, and for
-        a signed-in request the settings API and CSRF token the page's controls save with."""
+        """A page in the shared look: the platform's colours and the widget script, and for a
+        signed-in request the settings API and CSRF token the page's controls save with."""
         csrf = self.csrf(request) if request is not None else None
         meta = (f'<meta name="csrf-token" content="{escape(csrf)}">'
                 f'<meta name="settings-api" content="{escape(self.api_prefix)}">') if csrf else ""
-        return html_response(
-            f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">{meta}'
-            f"<title>{escape(title)} / {escape(self.look.brand)}</title>"
-            f"<style>{self.look.css()}{_STYLE}</style></head>"
-            f"<body>{body}<script>{_WIDGETS}</script></body></html>", status)
+        return html_response(html_document(f"{title} / {self.look.brand}", f"{self.look.css()}{_STYLE}", body,
+                                           lang=lang, head=meta, script=_WIDGETS), status)
 
     def _guest_page(self, heading: str, action: str, back: str, fields: str, submit: str, error: str) -> Response:
-        alert = f'<p class="form-error" role="alert">{escape(error)}</p>' if error else ""
-        card = (f'<main class="guest"><div class="card"><p class="brand">{escape(self.look.brand)}</p>'
+        card = (f'<p class="brand">{escape(self.look.brand)}</p>'
                 f'<h1>{escape(heading)}</h1><form method="post" action="{escape(action)}" class="form">'
-                f'<input type="hidden" name="next" value="{escape(back)}">{fields}{alert}'
-                f'<button type="submit" class="primary">{escape(submit)}</button></form></div></main>')
-        return self.page(heading, card)
-
-
-def _field(field_id: str, name: str, label: str, kind: str, autocomplete: str, value: str = "") -> str:
-    return (f'<div class="field"><label for="{field_id}">{escape(label)}</label>'
-            f'<input id="{field_id}" name="{name}" type="{kind}" autocomplete="{autocomplete}" '
-            f'value="{escape(value)}" required></div>')
-
-
-def path_with_query(request: Request) -> str:
-    return request.path + (f"?{urlencode(request.query)}" if request.query else "")
+                f'<input type="hidden" name="{self.sign_in.next_field}" value="{escape(back)}">{fields}'
+                f'{form_error(error)}<button type="submit" class="primary">{escape(submit)}</button></form>')
+        return self.page(heading, guest_card(card))
 
 
 # --- Controls: each carries data-key (what it saves) and data-saved (the server's value) -------

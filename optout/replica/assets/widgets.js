@@ -1,4 +1,4 @@
-// Page behaviour for the small replicas (optout/replica/common.py), driven by data attributes:
+// Page behaviour for the small replicas (optout/replica/base.py), driven by data attributes:
 //   [data-key]            a switch, checkbox, <select> or menu button saved through the settings
 //                         API: at once, optimistically, put back with a toast if the save fails; inside a
 //                         [data-commit-group], only when the group's [data-commit] button is pressed;
