@@ -1,21 +1,24 @@
-"""Schedules: every OS's file rendered and checked against its format (systemd-analyze verify,
-plistlib, the Task Scheduler XML namespace), and a real crontab entry installed, shown and removed."""
+"""Schedules: the plan and the command it runs, which scheduler a system gets, replacing and
+removing through the Scheduler interface (with recording schedulers), the installed-state file, and
+a real crontab entry installed, shown and removed through the CLI. What each scheduler renders:
+tests/test_schedulers_<name>.py."""
 
 from __future__ import annotations
 
+import json
 import os
-import plistlib
 import shutil
 import subprocess
 import sys
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from optout import schedule
+from optout import schedule, schedulers
 from optout.home import DamagedFileError
-from optout.schedule import CRON_MARKER, Schedule
+from optout.schedule import Schedule, ScheduleError
+from optout.schedulers.base import Scheduler
+from optout.schedulers.cron import MARKER as CRON_MARKER
 
 PYTHON = sys.executable
 ODD_HOME = Path("/tmp/optout test/100% home$x")  # spaces, % and $: each scheduler quotes them its own way
@@ -24,7 +27,6 @@ PLANS = {
     "weekly": Schedule.parse("weekly", "18:30", True),
     "6h": Schedule.parse("6h", "03:15", False),
 }
-T = "{" + schedule.TASK_NAMESPACE + "}"
 
 
 def command(plan: Schedule) -> list[str]:
@@ -51,76 +53,6 @@ def test_the_command_carries_the_home_and_the_choice_to_fix():
     assert "--fix" not in command(PLANS["daily"])
 
 
-@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="needs systemd-analyze (Debian: systemd)")
-@pytest.mark.parametrize("name", PLANS)
-def test_systemd_units_pass_systemd_analyze_verify(tmp_path, name):
-    plan = PLANS[name]
-    for file_name, text in schedule.render_systemd(plan, command(plan)).items():
-        (tmp_path / file_name).write_text(text)
-    verified = subprocess.run(["systemd-analyze", "verify", str(tmp_path / "optout.timer"),
-                               str(tmp_path / "optout.service")], capture_output=True, text=True)
-    assert (verified.returncode, verified.stderr) == (0, "")
-    calendar = next(line.split("=", 1)[1] for line in (tmp_path / "optout.timer").read_text().splitlines()
-                    if line.startswith("OnCalendar="))
-    shown = subprocess.run(["systemd-analyze", "calendar", "--iterations=4", calendar], capture_output=True,
-                           text=True, check=True, env={**os.environ, "TZ": "UTC"}).stdout
-    times = [line.split()[-2][:5] for line in shown.splitlines() if "elapse:" in line or "Iter." in line]
-    expected = [f"{hour:02d}:{plan.minute:02d}" for hour in plan.hours]
-    assert sorted(set(times)) == expected
-    if plan.weekly:
-        assert all(line.split()[-4] == "Mon" for line in shown.splitlines() if "elapse:" in line or "Iter." in line)
-
-
-def test_systemd_exec_start_keeps_odd_paths_literal(tmp_path):
-    service = schedule.render_systemd(PLANS["daily"], command(PLANS["daily"]))["optout.service"]
-    assert '--home "/tmp/optout test/100%% home$$x"' in service
-
-
-@pytest.mark.parametrize("name", PLANS)
-def test_launchd_plist_round_trips_with_the_keys_launchd_needs(name):
-    plan = PLANS[name]
-    data = plistlib.loads(schedule.render_launchd(plan, command(plan)))
-    assert plistlib.loads(plistlib.dumps(data)) == data
-    assert data["Label"] == schedule.LAUNCHD_LABEL
-    assert data["ProgramArguments"] == command(plan)
-    assert all(isinstance(arg, str) for arg in data["ProgramArguments"])
-    weekday = {"Weekday": 1} if plan.weekly else {}
-    assert data["StartCalendarInterval"] == [{**weekday, "Hour": hour, "Minute": plan.minute} for hour in plan.hours]
-    assert data["RunAtLoad"] is False
-
-
-@pytest.mark.parametrize("name", PLANS)
-def test_task_scheduler_xml_has_the_namespace_and_required_elements(name):
-    plan = PLANS[name]
-    rendered = schedule.render_task_xml(plan, command(plan))
-    assert rendered.startswith(b"\xff\xfe")  # UTF-16 with its byte order mark, as schtasks /XML wants
-    task = ET.fromstring(rendered)
-    assert task.tag == f"{T}Task" and task.get("version") == "1.2"
-    for path in ("RegistrationInfo/Description", "Triggers/CalendarTrigger/StartBoundary",
-                 "Triggers/CalendarTrigger/Enabled", "Principals/Principal/LogonType", "Settings/Enabled",
-                 "Actions/Exec/Command", "Actions/Exec/Arguments"):
-        assert task.find("/".join(T + part for part in path.split("/"))) is not None, path
-    trigger = task.find(f"{T}Triggers/{T}CalendarTrigger")
-    assert trigger.findtext(f"{T}StartBoundary").endswith(f"T{plan.hours[0]:02d}:{plan.minute:02d}:00")
-    if plan.weekly:
-        assert trigger.find(f"{T}ScheduleByWeek/{T}DaysOfWeek/{T}Monday") is not None
-    else:
-        assert trigger.findtext(f"{T}ScheduleByDay/{T}DaysInterval") == "1"
-    interval = trigger.findtext(f"{T}Repetition/{T}Interval")
-    assert interval == (f"PT{plan.step_hours}H" if plan.step_hours else None)
-    assert task.findtext(f"{T}Settings/{T}MultipleInstancesPolicy") == "IgnoreNew"
-    assert task.find(f"{T}Principals/{T}Principal").get("id") == task.find(f"{T}Actions").get("Context")
-    assert task.findtext(f"{T}Actions/{T}Exec/{T}Command") == PYTHON
-    assert task.findtext(f"{T}Actions/{T}Exec/{T}Arguments") == subprocess.list2cmdline(command(plan)[1:])
-
-
-def test_cron_line_escapes_percent_and_quotes_for_sh():
-    line = schedule.render_cron(PLANS["6h"], command(PLANS["6h"]), {})
-    assert line == (f"15 3,9,15,21 * * * {PYTHON} -m optout scheduled --home '/tmp/optout test/100\\% home$x' "
-                    f"--jitter 600 {CRON_MARKER}")
-    assert schedule.render_cron(PLANS["weekly"], ["/bin/true"], {}).startswith("30 18 * * 1 /bin/true")
-
-
 def test_scheduler_choice_per_os():
     assert schedule.pick_scheduler(None, "darwin") == "launchd"
     assert schedule.pick_scheduler(None, "win32") == "schtasks"
@@ -128,6 +60,75 @@ def test_scheduler_choice_per_os():
     with pytest.raises(ValueError) as raised:
         schedule.pick_scheduler("schtasks", "linux")
     assert str(raised.value) == "--scheduler 'schtasks': this system schedules with systemd or cron."
+
+
+class Recording(Scheduler):
+    """A scheduler that keeps what it was asked to do, and whether this machine 'has' it."""
+
+    def __init__(self, name: str, available: bool = True):
+        self.name, self.there, self.calls = name, available, []
+
+    def available(self) -> bool:
+        return self.there
+
+    def install(self, plan, command):
+        self.calls.append(("install", plan, command))
+        return [f"{self.name}: entry"]
+
+    def uninstall(self):
+        self.calls.append(("uninstall",))
+
+    def says(self):
+        return f"{self.name} says hello"
+
+
+@pytest.fixture
+def recorded(monkeypatch, tmp_path) -> dict[str, Recording]:
+    """Every scheduler replaced by a Recording one, in a fresh OPTOUT_HOME."""
+    monkeypatch.setenv("OPTOUT_HOME", str(tmp_path / "home"))
+    fakes = {name: Recording(name) for name in schedulers.NAMES}
+    for name, fake in fakes.items():
+        monkeypatch.setitem(schedulers.BY_NAME, name, fake)
+    return fakes
+
+
+def test_every_scheduler_has_a_module_behind_the_interface():
+    assert schedulers.NAMES == ("systemd", "cron", "launchd", "schtasks")
+    assert all(isinstance(schedulers.get(name), Scheduler) and schedulers.get(name).name == name
+               for name in schedulers.NAMES)
+
+
+def test_linux_takes_systemd_then_cron_and_says_what_to_install_without_either(recorded):
+    assert schedule.pick_scheduler(None, "linux") == "systemd"
+    recorded["systemd"].there = False
+    assert schedule.pick_scheduler(None, "linux") == "cron"
+    recorded["cron"].there = False
+    with pytest.raises(ScheduleError) as raised:
+        schedule.pick_scheduler(None, "linux")
+    assert "Install cron (Debian/Ubuntu: apt-get install cron)" in str(raised.value)
+
+
+def test_replacing_with_another_scheduler_removes_the_old_entry_first(recorded, tmp_path):
+    first = schedule.replace(PLANS["daily"], "systemd")
+    assert first.entries == ["systemd: entry"] and recorded["systemd"].calls[0][0] == "install"
+    assert recorded["systemd"].calls[0][2] == schedule.scheduled_command(PLANS["daily"], (tmp_path / "home").resolve(),
+                                                                         schedule.default_python())
+    second = schedule.replace(PLANS["6h"], "cron", webhook="https://hooks.example/x")
+    assert recorded["systemd"].calls[-1] == ("uninstall",)
+    assert [call[0] for call in recorded["cron"].calls] == ["install"]
+    assert schedule.load_installed() == second and second.scheduler == "cron"
+    assert json.loads((tmp_path / "home" / "alerts.json").read_text()) == {"webhook_url": "https://hooks.example/x"}
+    schedule.replace(PLANS["weekly"], "cron")  # same scheduler: it replaces its own entry, no uninstall
+    assert [call[0] for call in recorded["cron"].calls] == ["install", "install"]
+    assert schedule.scheduler_says("cron") == "cron says hello"
+
+
+def test_removing_uninstalls_and_forgets_the_schedule_and_its_webhook(recorded, tmp_path):
+    assert schedule.remove() is None
+    installed = schedule.replace(PLANS["daily"], "launchd", webhook="https://hooks.example/x")
+    assert schedule.remove() == installed
+    assert recorded["launchd"].calls[-1] == ("uninstall",)
+    assert schedule.load_installed() is None and not (tmp_path / "home" / "alerts.json").exists()
 
 
 @pytest.fixture
@@ -175,16 +176,10 @@ def test_cron_entry_is_installed_replaced_shown_and_removed(own_crontab, tmp_pat
     assert f"crontab entry: {entries[0]}" in status.stdout
 
     removed = optout(home, "schedule", "remove")
-    assert removed.stdout == "Removed the cron schedule (every 12 hours (07:45, 19:45), turning off what is on (--fix)).\n"
+    assert removed.stdout == ("Removed the cron schedule (every 12 hours (07:45, 19:45), turning off what is on "
+                              "(--fix)).\n")
     assert crontab() == "# the person's own\n5 4 * * * /bin/true\n"
     assert optout(home, "schedule", "remove").stdout == "No schedule installed.\n"
-
-
-def test_a_scheduled_run_that_hangs_is_stopped_by_the_scheduler():
-    service = schedule.render_systemd(PLANS["daily"], command(PLANS["daily"]))["optout.service"]
-    assert "TimeoutStartSec=45min" in service.splitlines()
-    task = ET.fromstring(schedule.render_task_xml(PLANS["daily"], command(PLANS["daily"])))
-    assert task.findtext(f"{T}Settings/{T}ExecutionTimeLimit") == "PT45M"
 
 
 def test_the_installed_schedule_round_trips(tmp_path, monkeypatch):
