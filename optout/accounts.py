@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable, Literal
 
 from optout import credentials
 from optout.engine import AccountUnusable
 from optout.home import private_dir, read_json, write_private
 from optout.loader import bundled_flows
+from optout.progress import Progress
 from optout.schema import Flow, host_allowed
 from optout.sessions import SessionError, SessionStore
 
@@ -32,7 +33,7 @@ class StoredAccount:
     """`flow` is the flow that will use the login (`flow_file` its file, for messages); without
     one, the platform's bundled flow is assumed."""
 
-    def __init__(self, platform: str, store: SessionStore, warn: Callable[[str], None], *, may_prompt: bool,
+    def __init__(self, platform: str, store: SessionStore, warn: Progress, *, may_prompt: bool,
                  flow: Flow | None = None, flow_file: Path | None = None):
         self.platform = platform
         self.store = store
@@ -40,16 +41,38 @@ class StoredAccount:
         self.may_prompt = may_prompt
         self.flow = flow
         self.flow_file = flow_file
+        self.login: credentials.Credentials | None = None  # the last one given, for its one-time codes
 
     def credentials(self) -> credentials.Credentials | None:
         """The login to sign in with; raises CredentialsRefused when the stored one is not for
         the hosts this flow would type it on."""
         found = credentials.lookup(self.platform)
         if found is None and self.may_prompt and credentials.is_interactive():
-            return credentials.prompt(self.platform, domains=self.password_domains())
-        if found is not None and found.domains is not None:
+            found = credentials.prompt(self.platform, domains=self.password_domains())
+        elif found is not None and found.domains is not None:
             self.refuse_unless_stored_for(found.domains)
+        self.login = found
         return found
+
+    def one_time_code(self) -> str:
+        """The current code from the TOTP secret of the login last given (see Account)."""
+        login = self.login or self.credentials()
+        name = self.flow.name if self.flow else self.platform
+        if login is None or not login.totp_secret:
+            raise AccountUnusable(f"No TOTP secret is stored for {name}: store it with `optout credentials set`.")
+        try:
+            return credentials.one_time_code(login.totp_secret)
+        except ValueError:
+            raise AccountUnusable(f"The stored TOTP secret for {name} is not a valid base32 secret of at least "
+                                  "112 bits; store it again with `optout credentials set`.") from None
+
+    def sign_in_hint(self, what: Literal["session", "login"]) -> str:
+        """Where CI can give a session (and, for "login", a username and password) instead."""
+        hint = f"in CI, an exported session in {credentials.env_var_name(self.platform, 'session')}"
+        if what == "login":
+            hint += (f", or {credentials.env_var_name(self.platform, 'username')} and "
+                     f"{credentials.env_var_name(self.platform, 'password')}")
+        return hint
 
     def password_domains(self) -> list[str]:
         return self.flow.password_domains() if self.flow else bundled_password_domains(self.platform)
@@ -90,7 +113,7 @@ class StoredAccount:
                                   f"`optout session export {self.platform}`.") from None
 
     def save_session(self, state: dict) -> None:
-        if not credentials.is_interactive() and not credentials.keyring_available():
+        if not (self.may_prompt and credentials.is_interactive()) and not credentials.keyring_available():
             return  # CI without a keyring: nothing can keep it, and saying so each run is noise
         self.store.save(self.platform, state)
 

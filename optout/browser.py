@@ -28,9 +28,9 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from playwright.async_api import async_playwright
 
 from optout.diagnostics import scrub_text, scrub_trace, secret_forms, stored_values
-from optout.driver import ActionFailed, BrowserUnavailable, NavigationError, NavigationRefused
+from optout.driver import ActionFailed, BrowserUnavailable, NavigationError, NavigationRefused, Page
 from optout.originmap import Mapping, certificate_pins, resolver_rules
-from optout.schema import Interruption, Locator, host_allowed, pattern
+from optout.schema import Interruption, Locator, Role, host_allowed, pattern
 
 QUIET_CHROMIUM_FLAGS = [
     "--disable-background-networking",
@@ -40,6 +40,7 @@ QUIET_CHROMIUM_FLAGS = [
     "--disable-quic",
 ]
 NAVIGATION_TIMEOUT_MS = 30_000
+DISMISS_TIMEOUT_MS = 1_500  # an overlay's own button, unless something lies on top of it
 ACTION_TIMEOUT_MS = 10_000  # a control that cannot be clicked in 10 s is not the control we expect
 SETTLE_SECONDS = 10
 QUIET_SECONDS = 0.5
@@ -158,7 +159,8 @@ class PlaywrightDriver:
             await context.tracing.start(snapshots=True, screenshots=False)
         return PlaywrightPage(page, domains, tracing=self.options.trace, session=session)
 
-    async def close_page(self, page: PlaywrightPage) -> None:
+    async def close_page(self, page: Page) -> None:
+        assert isinstance(page, PlaywrightPage)  # the pages this driver opened
         await page.page.context.close()
 
 
@@ -193,6 +195,7 @@ class PlaywrightPage:
         self.in_flight: set = set()  # requests started and not yet answered, for settle()
         self.dismissed: list[str] = []  # interruptions dismissed by a locator handler while acting
         self.dismissing = False  # the engine is dismissing one itself: the handlers stand aside
+        self.interruptions: list[Interruption] = []
         page.on("request", lambda request: self.in_flight.add(request))
         page.on("response", lambda response: self.in_flight.discard(response.request))  # answered
         page.on("requestfailed", lambda request: self.in_flight.discard(request))
@@ -229,6 +232,7 @@ class PlaywrightPage:
         page = self.page
         name = pattern(locator.name_pattern) if locator.name_pattern else locator.name
         if locator.within is not None:
+            assert locator.role is not None  # the schema gives `within` only with a role
             return self._in_region(locator.role, locator.within, locator.checked, name, exact=locator.name is not None)
         if locator.role is not None:
             found = page.get_by_role(locator.role, name=name, exact=locator.name is not None, checked=locator.checked)
@@ -239,10 +243,11 @@ class PlaywrightPage:
         elif locator.text_pattern is not None:
             found = page.get_by_text(pattern(locator.text_pattern))
         else:
+            assert locator.css is not None  # the schema gives every locator one strategy
             found = page.locator(locator.css)
         return found.filter(visible=True)
 
-    def _in_region(self, role: str, wording: str, checked: bool | None, name, *, exact: bool) -> PwLocator:
+    def _in_region(self, role: Role, wording: str, checked: bool | None, name, *, exact: bool) -> PwLocator:
         """Controls of `role` (and name, when given) in the nearest ancestor of the wording that
         holds any such control: a neighbouring section's control is never in that region, two in
         it are ambiguous."""
@@ -271,7 +276,8 @@ class PlaywrightPage:
                 // own text often holds its description too.
                 const labelledBy = (on.getAttribute('aria-labelledby') ?? '').split(/\s+/)
                     .map(id => document.getElementById(id)?.textContent ?? '').join(' ');
-                const label = labelledBy.trim() || on.getAttribute('aria-label') || on.labels?.[0]?.innerText || on.innerText;
+                const label = labelledBy.trim() || on.getAttribute('aria-label') || on.labels?.[0]?.innerText
+                    || on.innerText;
                 return label.replace(/\s+/g, ' ').trim();
             }""")
 
@@ -284,7 +290,8 @@ class PlaywrightPage:
             await self._choose(self.resolve(locator), option)
 
     async def _choose(self, target: PwLocator, option: str) -> None:
-        kind = await target.evaluate("el => el.tagName === 'SELECT' ? 'select' : el.getAttribute('aria-haspopup') ? 'menu' : 'radios'")
+        kind = await target.evaluate(
+            "el => el.tagName === 'SELECT' ? 'select' : el.getAttribute('aria-haspopup') ? 'menu' : 'radios'")
         if kind == "select":
             await target.select_option(label=option)
         elif kind == "menu":
@@ -336,7 +343,7 @@ class PlaywrightPage:
                 await marked.evaluate(f"el => el.removeAttribute('{EVIDENCE_MARK}')")
 
     async def session_state(self) -> dict:
-        return await self.page.context.storage_state()
+        return dict(await self.page.context.storage_state())
 
     async def diagnose(self, directory: Path, secrets: list[str]) -> None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -373,34 +380,48 @@ class PlaywrightPage:
     async def watch_for(self, interruptions: list[Interruption]) -> None:
         """Playwright runs a locator handler whenever its overlay shows before an action: the
         dismissal then happens even when the overlay arrives after the control was found."""
+        self.interruptions = list(interruptions)
         for interruption in interruptions:
-            await self.page.add_locator_handler(self._overlay(interruption), self._handler(interruption),
-                                                no_wait_after=True)
+            await self.page.add_locator_handler(self._overlay(interruption), self._handle, no_wait_after=True)
 
-    def _handler(self, interruption: Interruption):
-        async def handle(_overlay: PwLocator) -> None:
-            if not self.dismissing and await self._click_dismiss(interruption):
-                self.dismissed.append(interruption.name)
-
-        return handle
+    async def _handle(self, _overlay: PwLocator) -> None:
+        if not self.dismissing:
+            self.dismissed += await self._dismiss_showing(self.interruptions)
 
     async def dismiss(self, interruption: Interruption) -> bool:
-        if not await self._overlay(interruption).count():
-            return False
-        self.dismissing = True  # this click's own actionability check must not run the handler
+        self.dismissing = True  # these clicks' own actionability checks must not run the handlers
         try:
-            return await self._click_dismiss(interruption)
+            return bool(await self._dismiss_showing([interruption]))
         finally:
             self.dismissing = False
+
+    async def _dismiss_showing(self, interruptions: list[Interruption]) -> list[str]:
+        """Dismiss each of these that shows. One may lie under another (a tour under a dialog), and
+        clicks made here run no handler, so go round again while a round dismissed something."""
+        dismissed: list[str] = []
+        progress = True
+        while progress:
+            progress = False
+            for interruption in interruptions:
+                if interruption.name not in dismissed and await self._overlay(interruption).count():
+                    if await self._click_dismiss(interruption):
+                        dismissed.append(interruption.name)
+                        progress = True
+        return dismissed
 
     def _overlay(self, interruption: Interruption) -> PwLocator:
         return functools.reduce(PwLocator.or_, (self.resolve(loc) for loc in interruption.appears))
 
     async def _click_dismiss(self, interruption: Interruption) -> bool:
-        for locator in interruption.dismiss:  # only the control the flow names, and only one
+        """Click the one control the flow names; False when it is not there exactly once or stays
+        covered (by another interruption, dismissed on the next round)."""
+        for locator in interruption.dismiss:
             found = self.resolve(locator)
             if await found.count() == 1:
-                await found.click()
+                try:
+                    await found.click(timeout=DISMISS_TIMEOUT_MS)
+                except PlaywrightError:  # covered or gone: never an error escaping a handler
+                    return False
                 return True
         return False
 

@@ -2,8 +2,8 @@
 
 A login is looked up in a fixed order, as twine does: environment variables, then the OS
 keyring, then a prompt, and a prompt only when someone is at the terminal. This is the only
-module that imports keyring: every keyring failure ends here as a CredentialsError, a None or
-a False, never as a backend's own exception.
+module that imports keyring (and pyotp, for the codes of a stored TOTP secret): every keyring
+failure ends here as a CredentialsError, a None or a False, never as a backend's own exception.
 
 Keyring layout (service "optout"): one item per platform, named after the platform, holding
 the JSON document {"username", "password", "totp_secret", "domains"}; and the session key, named
@@ -27,11 +27,13 @@ from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass, field
 
 import keyring
-from cryptography.fernet import Fernet
+import pyotp
 from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 from keyring.errors import NoKeyringError, PasswordDeleteError
 
+from optout import crypto
+from optout.errors import OptoutError
 from optout.home import optout_home, private_dir, write_private
 
 SERVICE = "optout"
@@ -40,7 +42,7 @@ ACCOUNTS_INDEX = "accounts.json"
 PLATFORM_ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # a flow's `platform` (optout.schema.Flow)
 
 
-class CredentialsError(Exception):
+class CredentialsError(OptoutError):
     """The keyring could not do what was asked; the message is meant for the user."""
 
 
@@ -65,6 +67,11 @@ class Credentials:
 def env_var_name(platform: str, field_name: str) -> str:
     """The variable that overrides one field, e.g. ("meta-ai", "password") -> OPTOUT_META_AI_PASSWORD."""
     return f"OPTOUT_{platform.upper().replace('-', '_')}_{field_name.upper()}"
+
+
+def one_time_code(totp_secret: str) -> str:
+    """The current code for a TOTP secret; ValueError when it is not a valid base32 secret."""
+    return pyotp.TOTP(totp_secret).now()  # binascii.Error, for bad base32, is a ValueError too
 
 
 def lookup(platform: str) -> Credentials | None:
@@ -188,7 +195,7 @@ def session_key(create: bool = True) -> bytes | None:
     try:
         key = backend.get_password(SERVICE, SESSION_KEY_ENTRY)
         if key is None and create:
-            key = Fernet.generate_key().decode("ascii")
+            key = crypto.new_key().decode("ascii")
             backend.set_password(SERVICE, SESSION_KEY_ENTRY, key)
     except Exception:
         return None

@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
+from optout.errors import OptoutError
 from optout.schema import Interruption, Locator
 
 
-class BrowserUnavailable(Exception):
+class BrowserUnavailable(OptoutError):
     """No browser could be started; the message says how to install one."""
 
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from pydantic import ValidationError
+
+from optout.errors import UsageError
+from optout.schema import Flow, PlacedProblems, validate_flow
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C loader when installed
-
-from optout.schema import Flow, PlacedProblems
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 MAX_FLOW_BYTES = 256 * 1024  # the largest real flow is a few KB; a cap keeps a hostile file cheap
@@ -32,10 +32,14 @@ class Problem:
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
-class FlowFileError(Exception):
+class FlowFileError(UsageError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+    @property
+    def message(self) -> str:
+        return f"invalid flow file:\n{self}"
 
 
 @dataclass(frozen=True)
@@ -85,16 +89,18 @@ def load_flow(path: Path, *, local: bool = False) -> LoadedFlow:
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         message = getattr(exc, "problem", None) or str(exc)
-        raise FlowFileError([Problem(path, line + 1 if line is not None else None, "", f"not valid YAML: {message}")]) from None
+        where = line + 1 if line is not None else None
+        raise FlowFileError([Problem(path, where, "", f"not valid YAML: {message}")]) from None
     problems = _duplicate_keys(path, root)
     if problems:
         raise FlowFileError(problems)
     if not isinstance(data, dict):
         raise FlowFileError([Problem(path, 1, "", "a flow file is a mapping (platform:, settings: ...)")])
     try:
-        flow = Flow.model_validate(data)
-    except ValidationError as exc:
-        raise FlowFileError([p for error in exc.errors() for p in _problems(path, root, error)]) from None
+        flow = validate_flow(data)
+    except PlacedProblems as invalid:
+        raise FlowFileError([Problem(path, _line_of(root, loc), _field_name(loc), message)
+                             for loc, message in invalid.problems]) from None
     return LoadedFlow(flow, path, hashlib.sha256(raw).hexdigest(), local)
 
 
@@ -134,23 +140,6 @@ def _flows_in(directory: Path, *, local: bool) -> dict[str, LoadedFlow]:
             raise FlowFileError([Problem(path, None, "platform",
                                          f"{loaded.flow.platform!r} is already defined in {earlier.path}")])
     return flows
-
-
-def _problems(path: Path, root: yaml.Node | None, error: dict) -> list[Problem]:
-    placed = error.get("ctx", {}).get("error")
-    if isinstance(placed, PlacedProblems):
-        return [Problem(path, _line_of(root, loc), _field_name(loc), message) for loc, message in placed.problems]
-    return [_problem(path, root, error)]
-
-
-def _problem(path: Path, root: yaml.Node | None, error: dict) -> Problem:
-    loc = tuple(error["loc"])
-    message = error["msg"].removeprefix("Value error, ")
-    if error["type"] == "extra_forbidden":
-        message = "unknown key"
-    elif error["type"] == "missing":
-        message = "required key is missing"
-    return Problem(path, _line_of(root, loc), _field_name(loc), message)
 
 
 def _field_name(loc: tuple) -> str:

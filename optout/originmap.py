@@ -4,31 +4,32 @@
 Mapped addresses must be loopback unless the person says otherwise: a map is for a replica on
 this machine, and a typo or a pasted map should not send a sign-in page somewhere else. The
 browser accepts a mapped server's certificate by its public key alone (`certificate_pins`), so
-every unmapped site's certificate is still checked in the same run. This module parses
-certificates with cryptography (sessions.py uses it for encryption); nothing else here does.
+every unmapped site's certificate is still checked in the same run (the pin is computed by
+optout.crypto).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import ipaddress
 import os
 import re
 import socket
 import ssl
+from collections.abc import Mapping as EnvMapping
 from dataclasses import dataclass
+
+from optout.errors import OptoutError, UsageError
 
 HOST_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 ANY_ADDRESS_VARIABLE = "OPTOUT_ORIGIN_MAP_ANY_ADDRESS"
 PIN_TIMEOUT_SECONDS = 5
 
 
-class OriginMapError(ValueError):
+class OriginMapError(UsageError, ValueError):
     """An origin map that is malformed or not allowed (exit 2)."""
 
 
-class OriginUnreachable(Exception):
+class OriginUnreachable(OptoutError):
     """A mapped address where no TLS server answers: the run cannot start (exit 3)."""
 
 
@@ -69,13 +70,13 @@ def parse_mapping(text: str, *, any_address: bool = False) -> Mapping:
     return Mapping(host, str(ip), int(port))
 
 
-def parse_origin_map(flags: list[str] | None = None, environ: dict | None = None, *,
+def parse_origin_map(flags: list[str] | None = None, environ: EnvMapping[str, str] | None = None, *,
                      any_address: bool = False) -> list[Mapping]:
     """--origin-map flags (repeatable) plus OPTOUT_ORIGIN_MAP (comma separated); flags win per host.
     Addresses must be loopback unless any_address or OPTOUT_ORIGIN_MAP_ANY_ADDRESS=1."""
-    environ = os.environ if environ is None else environ
-    any_address = any_address or environ.get(ANY_ADDRESS_VARIABLE) == "1"
-    entries = [e for e in environ.get("OPTOUT_ORIGIN_MAP", "").split(",") if e.strip()]
+    variables = os.environ if environ is None else environ
+    any_address = any_address or variables.get(ANY_ADDRESS_VARIABLE) == "1"
+    entries = [e for e in variables.get("OPTOUT_ORIGIN_MAP", "").split(",") if e.strip()]
     mappings = [parse_mapping(entry, any_address=any_address) for entry in entries + list(flags or [])]
     return list({m.host: m for m in mappings}.values())
 
@@ -93,13 +94,9 @@ def certificate_pins(mappings: list[Mapping]) -> list[str]:
 
 
 def _public_key_pin(mapping: Mapping) -> str:
-    from cryptography import x509  # only here: parsing is needed only when a map is active
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+    from optout.crypto import public_key_pin  # cryptography loads only when a map is active
 
-    der = _server_certificate(mapping)
-    public_key = x509.load_der_x509_certificate(der).public_key()
-    spki = public_key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
-    return base64.b64encode(hashlib.sha256(spki).digest()).decode("ascii")
+    return public_key_pin(_server_certificate(mapping))
 
 
 def _server_certificate(mapping: Mapping) -> bytes:

@@ -7,18 +7,19 @@ a dropdown, a menu, a form, one setting repeated per item); the engine decides w
 
 from __future__ import annotations
 
+import importlib
 import re
-from typing import Annotated, Literal
+import sys
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-try:  # the standard library's own regular-expression parser (Python 3.11+ names it re._parser)
-    from re import _constants as regex_constants
-    from re import _parser as regex_parser
-except ImportError:  # Python 3.10
-    import sre_constants as regex_constants  # type: ignore[no-redef]
-    import sre_parse as regex_parser  # type: ignore[no-redef]
+# The standard library's own regular-expression parser (Python 3.11 renamed sre_parse re._parser).
+_MODERN_RE = sys.version_info >= (3, 11)
+regex_parser: Any = importlib.import_module("re._parser" if _MODERN_RE else "sre_parse")
+regex_constants: Any = importlib.import_module("re._constants" if _MODERN_RE else "sre_constants")
 
 SCHEMA_VERSION = 1
 ITEM_PLACEHOLDER = "{item}"
@@ -33,7 +34,8 @@ DOMAIN_RE = re.compile(r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
 class PlacedProblems(ValueError):
-    """Whole-flow problems that still know where in the file they are (the loader reads them)."""
+    """A flow's problems, each with where in the file it is: a path of keys and list indexes such
+    as ("settings", 0, "control", "opted_out"), for the loader to turn into a line and a name."""
 
     def __init__(self, problems: list[tuple[tuple, str]]):
         self.problems = problems
@@ -152,7 +154,8 @@ class Locator(Strict):
 
     def with_item(self, item: str) -> Locator:
         fields = self.model_dump(exclude_none=True)
-        return Locator(**{k: v.replace(ITEM_PLACEHOLDER, item) if isinstance(v, str) else v for k, v in fields.items()})
+        return Locator.model_validate(
+            {k: v.replace(ITEM_PLACEHOLDER, item) if isinstance(v, str) else v for k, v in fields.items()})
 
 
 def _short_target(value: object) -> object:
@@ -214,42 +217,107 @@ class FormField(Strict):
     value: str  # may use {username}; never a secret from the keyring
 
 
-class Control(Strict):
-    """The control and which value means opted out.
+def _checked(data: object, shape) -> object:
+    """Before a control's keys are validated one by one: the keys that make its kind, with the
+    problem said in the flow's words (not as a missing or unknown key)."""
+    problem = shape(data) if isinstance(data, dict) else None
+    if problem:
+        raise ValueError(problem)
+    return data
 
-    switch/checkbox: opted_out is on/off (true/false); "Prevent…" controls are opted out when on.
-    choice: radio options; opted_out names the option to select.
-    select: a dropdown, native or a button that opens a menu of its values (GitHub's); opted_out
-            is the option's label.
-    menu: `find` opens a menu, opted_out is the menu item to choose; `opted_out_when` shows the
-          state afterwards (the button itself does not carry a checked state).
-    form: state cannot be read back; `fields` are filled, `find` is the submit button and
-          `confirmation` is what the page shows once the request is accepted.
-    """
 
-    kind: Literal["switch", "checkbox", "choice", "select", "menu", "form"]
+def _not_a_form(data: dict) -> str | None:
+    if "fields" in data or "confirmation" in data:
+        return "fields and confirmation belong to a form"
+    return None
+
+
+def _toggle_shape(data: dict) -> str | None:
+    if not isinstance(data.get("opted_out"), bool):
+        return f"a {data.get('kind')} needs opted_out: on or off"
+    return _not_a_form(data)
+
+
+def _option_shape(data: dict) -> str | None:
+    if not isinstance(data.get("opted_out"), str):
+        return f"a {data.get('kind')} needs opted_out: the option that means opted out"
+    if data.get("kind") == "menu" and data.get("opted_out_when") is None:
+        return "a menu needs opted_out_when: what the page shows once opted out"
+    return _not_a_form(data)
+
+
+def _form_shape(data: dict) -> str | None:
+    if "opted_out" in data or not data.get("fields") or data.get("confirmation") is None:
+        return "a form needs fields and confirmation, and no opted_out"
+    return None
+
+
+class Changeable(Strict):
+    """A control optout reads and changes: `find` is the control, `after_change` what confirms
+    a change (a Save or Done button)."""
+
     find: Target
-    opted_out: bool | str | None = None
-    opted_out_when: Target | None = None
-    fields: list[FormField] = Field(default_factory=list)
-    confirmation: Target | None = None
     after_change: list[Step] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _shape(self) -> Control:
-        toggles = self.kind in ("switch", "checkbox")
-        if toggles and not isinstance(self.opted_out, bool):
-            raise ValueError(f"a {self.kind} needs opted_out: on or off")
-        if self.kind in ("choice", "select", "menu") and not isinstance(self.opted_out, str):
-            raise ValueError(f"a {self.kind} needs opted_out: the option that means opted out")
-        if self.kind == "menu" and self.opted_out_when is None:
-            raise ValueError("a menu needs opted_out_when: what the page shows once opted out")
-        if self.kind == "form":
-            if self.opted_out is not None or not self.fields or self.confirmation is None:
-                raise ValueError("a form needs fields and confirmation, and no opted_out")
-        elif self.fields or self.confirmation is not None:
-            raise ValueError("fields and confirmation belong to a form")
-        return self
+
+class Toggle(Changeable):
+    """switch/checkbox: opted_out is on/off (true/false); "Prevent…" controls are opted out when on."""
+
+    kind: Literal["switch", "checkbox"]
+    opted_out: bool
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shape(cls, data: object) -> object:
+        return _checked(data, _toggle_shape)
+
+
+class Options(Changeable):
+    """choice: radio options; opted_out names the option to select.
+    select: a dropdown, native or a button that opens a menu of its values (GitHub's); opted_out
+            is the option's label."""
+
+    kind: Literal["choice", "select"]
+    opted_out: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shape(cls, data: object) -> object:
+        return _checked(data, _option_shape)
+
+
+class Menu(Changeable):
+    """`find` opens a menu, opted_out is the menu item to choose; `opted_out_when` shows the
+    state afterwards (the button itself does not carry a checked state)."""
+
+    kind: Literal["menu"]
+    opted_out: str
+    opted_out_when: Target
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shape(cls, data: object) -> object:
+        return _checked(data, _option_shape)
+
+
+class Form(Strict):
+    """State cannot be read back; `fields` are filled, `find` is the submit button and
+    `confirmation` is what the page shows once the request is accepted."""
+
+    kind: Literal["form"]
+    find: Target
+    fields: list[FormField] = Field(min_length=1)
+    confirmation: Target
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shape(cls, data: object) -> object:
+        return _checked(data, _form_shape)
+
+
+# The control and which value means opted out, one model per kind (see each for its keys).
+Control = Annotated[Toggle | Options | Menu | Form, Field(discriminator="kind")]
+CONTROL_KINDS = ("switch", "checkbox", "choice", "select", "menu", "form")
 
 
 class ForEach(Strict):
@@ -346,7 +414,7 @@ class Flow(Strict):
 
     def placement_problems(self) -> list[tuple[tuple, str]]:
         """Problems that need the whole flow to see, each with the location it belongs to."""
-        problems = [(("domains", i), f"{d!r} is not a host name such as www.example.com")
+        problems: list[tuple[tuple, str]] = [(("domains", i), f"{d!r} is not a host name such as www.example.com")
                     for i, d in enumerate(self.domains) if not DOMAIN_RE.match(d)]
         if self.login:
             problems += [(("login", "sign_in_domains", i), f"{d!r} is not a host name such as www.example.com")
@@ -379,7 +447,7 @@ class Flow(Strict):
                 urls.append((("settings", i, "url"), setting.url))
             if setting.for_each:
                 urls.append((("settings", i, "for_each", "url"), setting.for_each.url))
-            after_change = setting.control.after_change if setting.control else []
+            after_change = setting.control.after_change if isinstance(setting.control, Changeable) else []
             for where, steps in ((("steps",), setting.steps), (("control", "after_change"), after_change)):
                 urls += [(("settings", i, *where, j, "goto"), step.goto) for j, step in enumerate(steps) if step.goto]
         return urls
@@ -395,6 +463,30 @@ class Flow(Strict):
         if self.login and self.login.password_domains is not None:
             return self.login.password_domains
         return self.domains
+
+
+def validate_flow(data: dict) -> Flow:
+    """The flow in a parsed file; PlacedProblems with every problem found, in file order."""
+    try:
+        return Flow.model_validate(data)
+    except ValidationError as exc:
+        raise PlacedProblems([problem for error in exc.errors() for problem in _placed(error)]) from None
+
+
+def _placed(error: Mapping[str, Any]) -> list[tuple[tuple, str]]:
+    """One validation error in the flow's words, at its place in the file."""
+    placed = error.get("ctx", {}).get("error")
+    if isinstance(placed, PlacedProblems):  # raised by Flow itself, already placed
+        return placed.problems
+    # A control's location names its kind after "control" (the union's tag): not a key in the file.
+    loc = tuple(part for i, part in enumerate(error["loc"])
+                if not (i and error["loc"][i - 1] == "control" and part in CONTROL_KINDS))
+    kinds = ", ".join(repr(kind) for kind in CONTROL_KINDS[:-1]) + f" or {CONTROL_KINDS[-1]!r}"
+    messages = {"extra_forbidden": "unknown key", "missing": "required key is missing",
+                "union_tag_not_found": "required key is missing", "union_tag_invalid": f"Input should be {kinds}"}
+    if error["type"] in ("union_tag_not_found", "union_tag_invalid"):
+        loc += ("kind",)
+    return [(loc, messages.get(error["type"], error["msg"].removeprefix("Value error, ")))]
 
 
 def host_allowed(host: str, domains: list[str]) -> bool:

@@ -1,8 +1,8 @@
 """Saved browser sessions (Playwright storage_state), encrypted at rest.
 
 A session's cookies log the browser in as the person, so they are as secret as the password:
-each is Fernet-encrypted with a key that lives in the OS keyring (see optout.credentials) and
-written 0600 to OPTOUT_HOME/sessions/<platform>.session. Without a keyring nothing is saved:
+each is Fernet-encrypted (optout.crypto) with a key that lives in the OS keyring (see
+optout.credentials) and written 0600 to OPTOUT_HOME/sessions/<platform>.session. Without a keyring nothing is saved:
 plain text is never an option.
 
 For CI, where no keyring persists, a session can be exported as a text blob encrypted with a
@@ -20,10 +20,9 @@ import os
 import re
 from pathlib import Path
 
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
 from optout import credentials
+from optout.crypto import Cipher
+from optout.errors import OptoutError, UsageError
 from optout.home import optout_home, private_dir, write_private
 
 SESSION_SUFFIX = ".session"
@@ -40,11 +39,11 @@ MIN_PASSPHRASE_LENGTH = 12
 PLATFORM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
-class SessionError(Exception):
+class SessionError(OptoutError):
     """A session cannot be saved, read or imported; the message is meant for the user."""
 
 
-class WeakPassphrase(Exception):
+class WeakPassphrase(UsageError):
     """A passphrase too short to protect an exported session."""
 
 
@@ -67,7 +66,7 @@ class SessionStore:
                 f"Unlock or set up the system keyring, then run `optout login {platform}` again."
             )
         path = private_dir("sessions", home=self._home) / file_name
-        write_private(path, Fernet(key).encrypt(json.dumps(state).encode()))
+        write_private(path, Cipher(key).encrypt(json.dumps(state).encode()))
         return path
 
     def load(self, platform: str) -> dict | None:
@@ -89,8 +88,8 @@ class SessionStore:
         if key is None:  # the keyring answers, but the key this file was saved with is gone
             raise _cannot_decrypt(platform)
         try:
-            return _decrypt_state(Fernet(key), token)
-        except (InvalidToken, ValueError):
+            return _decrypt_state(Cipher(key), token)
+        except ValueError:  # crypto.CannotDecrypt, or not a JSON object
             raise _cannot_decrypt(platform) from None
 
     def delete(self, platform: str) -> bool:
@@ -141,7 +140,7 @@ class SessionStore:
         salt, token = payload[:SALT_BYTES], base64.urlsafe_b64encode(payload[SALT_BYTES:])
         try:
             return _decrypt_state(_passphrase_fernet(passphrase, salt, cost), token)
-        except (InvalidToken, ValueError):
+        except ValueError:  # crypto.CannotDecrypt, an absurd cost, or not a JSON object
             raise SessionError(
                 "The exported session cannot be decrypted: the passphrase is wrong "
                 "or the export was altered."
@@ -171,18 +170,17 @@ def seal(state: dict, passphrase: str) -> str:
     return BLOB_PREFIX + base64.urlsafe_b64encode(payload).decode("ascii")
 
 
-def _passphrase_fernet(passphrase: str, salt: bytes, cost: tuple[int, ...]) -> Fernet:
+def _passphrase_fernet(passphrase: str, salt: bytes, cost: tuple[int, ...]) -> Cipher:
     """ValueError for a cost no export of ours has (a damaged or hostile blob): never tried."""
     log2_n, r, p = cost
     if not (10 <= log2_n <= 30 and 1 <= r <= 32 and 1 <= p <= 4) or 128 * r * (1 << log2_n) > MAX_SCRYPT_BYTES:
         raise ValueError("scrypt cost out of range")
-    kdf = Scrypt(salt=salt, length=32, n=1 << log2_n, r=r, p=p)
-    return Fernet(base64.urlsafe_b64encode(kdf.derive(passphrase.encode())))
+    return Cipher.from_passphrase(passphrase, salt, log2_n, r, p)
 
 
-def _decrypt_state(fernet: Fernet, token: bytes) -> dict:
-    """The decrypted JSON object; ValueError if the plaintext is not one."""
-    state = json.loads(fernet.decrypt(token))
+def _decrypt_state(cipher: Cipher, token: bytes) -> dict:
+    """The decrypted JSON object; ValueError if it cannot be decrypted or is not one."""
+    state = json.loads(cipher.decrypt(token))
     if not isinstance(state, dict):
         raise ValueError("a session is a JSON object")
     return state

@@ -1,0 +1,53 @@
+"""Every use of the cryptography package: Fernet keys and tokens (saved sessions, see
+optout.sessions), scrypt keys from a passphrase (session exports), and the public-key pin of a
+server's certificate (origin maps, see optout.originmap)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+
+class CannotDecrypt(ValueError):
+    """A token made with another key, or altered."""
+
+
+def new_key() -> bytes:
+    """A fresh Fernet key: 32 random bytes, url-safe base64."""
+    return Fernet.generate_key()
+
+
+class Cipher:
+    """Authenticated encryption (Fernet) with one key."""
+
+    def __init__(self, key: bytes):
+        self._fernet = Fernet(key)
+
+    @classmethod
+    def from_passphrase(cls, passphrase: str, salt: bytes, log2_n: int, r: int, p: int) -> Cipher:
+        """The key scrypt derives from the passphrase at this cost (N = 2**log2_n)."""
+        kdf = Scrypt(salt=salt, length=32, n=1 << log2_n, r=r, p=p)
+        return cls(base64.urlsafe_b64encode(kdf.derive(passphrase.encode())))
+
+    def encrypt(self, data: bytes) -> bytes:
+        return self._fernet.encrypt(data)
+
+    def decrypt(self, token: bytes) -> bytes:
+        try:
+            return self._fernet.decrypt(token)
+        except InvalidToken:
+            raise CannotDecrypt("made with another key, or altered") from None
+
+
+def public_key_pin(der_certificate: bytes) -> str:
+    """The base64 SHA-256 of a DER certificate's SubjectPublicKeyInfo (what Chromium's
+    --ignore-certificate-errors-spki-list takes)."""
+    from cryptography import x509  # only here: certificates are parsed only when an origin map is active
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    public_key = x509.load_der_x509_certificate(der_certificate).public_key()
+    spki = public_key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    return base64.b64encode(hashlib.sha256(spki).digest()).decode("ascii")
