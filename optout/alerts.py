@@ -23,7 +23,9 @@ from typing import Callable, Sequence
 from urllib.parse import urlsplit
 
 from optout.drift import Drift
+from optout.errors import UsageError
 from optout.home import DamagedFileError, private_dir, read_json, write_private
+from optout.progress import Progress
 
 WEBHOOK_ENV = "OPTOUT_WEBHOOK_URL"
 WEBHOOK_TIMEOUT_SECONDS = 10
@@ -32,14 +34,13 @@ NOTIFY_TIMEOUT_SECONDS = 15
 # The AppUserModelID Windows shows toasts from without registering an app of our own.
 WINDOWS_TOAST_APP_ID = r"{1AC14E77-02E7-4E5D-B744-2EB1AE5198B7}\WindowsPowerShell\v1.0\powershell.exe"
 
-Log = Callable[[str], None]
 
 
 class AlertError(Exception):
     """An alert could not be delivered on one channel (the others still go out)."""
 
 
-class WebhookURLError(Exception):
+class WebhookURLError(UsageError):
     """A webhook URL optout will not use; the message never contains the URL, only its host."""
 
 
@@ -127,7 +128,7 @@ def saved_webhook(document: dict) -> str:
     return url
 
 
-def usable_webhook(log: Log) -> str | None:
+def usable_webhook(log: Progress) -> str | None:
     """webhook_url(), or None after logging why the configured one cannot be used."""
     try:
         return webhook_url()
@@ -145,7 +146,7 @@ def describe_url(url: str) -> str:
 # -- sending ---------------------------------------------------------------------------------
 
 
-def send(run_id: int, drifts: list[Drift], *, trigger: str, log: Log, desktop: bool) -> None:
+def send(run_id: int, drifts: list[Drift], *, trigger: str, log: Progress, desktop: bool) -> None:
     """Every channel for the drifts one run found; a failing channel is logged, never fatal. A
     webhook that cannot be used is logged by every run, drift or not, so it is fixed before it matters."""
     url = usable_webhook(log)
@@ -211,7 +212,8 @@ def windows_toast_script(title: str, body: str) -> str:
 
     return "\n".join([
         "$ErrorActionPreference = 'Stop'",
-        "[Windows.UI.Notifications.ToastNotificationManager, Windows.UI.Notifications, ContentType = WindowsRuntime] > $null",
+        "[Windows.UI.Notifications.ToastNotificationManager, Windows.UI.Notifications, "
+        "ContentType = WindowsRuntime] > $null",
         "$xml = [Windows.UI.Notifications.ToastNotificationManager]::GetTemplateContent("
         "[Windows.UI.Notifications.ToastTemplateType]::ToastText02)",
         "$lines = $xml.GetElementsByTagName('text')",
@@ -232,5 +234,6 @@ def notify_desktop(title: str, body: str) -> None:
     except subprocess.TimeoutExpired:
         raise AlertError(f"{command[0]} did not finish within {NOTIFY_TIMEOUT_SECONDS}s.") from None
     if completed.returncode != 0:
-        reason = completed.stderr.strip().splitlines()[-1] if completed.stderr.strip() else f"exit {completed.returncode}"
+        said = completed.stderr.strip()
+        reason = said.splitlines()[-1] if said else f"exit {completed.returncode}"
         raise AlertError(f"{command[0]} failed: {reason}")

@@ -4,17 +4,15 @@ account, in a home of its own so a person's real sessions and keyring entries ar
 from __future__ import annotations
 
 import os
-from typing import Callable
 
 from optout.home import optout_home
 from optout.originmap import Mapping
+from optout.progress import Progress
 from optout.results import Result
 from optout.runner import Runner
 
-Report = Callable[[str], None]
 
-
-def run_demo(*, headless: bool, progress: Report, warn: Report) -> list[tuple[str, list[Result]]]:
+def run_demo(*, headless: bool, progress: Progress, warn: Progress) -> list[tuple[str, list[Result]]]:
     from optout.replica import HOSTS, start_replica
     from optout.replica.linkedin import DEMO_PASSWORD, DEMO_USERNAME
 
@@ -27,4 +25,4 @@ def run_demo(*, headless: bool, progress: Report, warn: Report) -> list[tuple[st
         runner = Runner(mappings, headless=headless, may_prompt=False, progress=progress, warn=warn)
         selection = runner.load(["linkedin"])
         phases = [("check", False), ("apply", True), ("check again", False)]
-        return [(name, runner.run(selection, apply=apply)) for name, apply in phases]
+        return [(name, runner.run(selection, apply=apply).results) for name, apply in phases]

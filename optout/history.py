@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, Sequence
 
+from optout.errors import OptoutError
 from optout.home import PRIVATE_FILE_MODE, private_dir
 from optout.results import Result, State, exit_code_for, utc_now
 
@@ -55,7 +56,7 @@ MIGRATIONS: list[str] = [
 ]
 
 
-class HistoryError(Exception):
+class HistoryError(OptoutError):
     """The history database cannot be used: from a newer optout, damaged, or on a disk that
     fails (full, read-only, I/O errors). The message says which, and what to do."""
 
@@ -207,7 +208,8 @@ def start_run(trigger: str, command: str) -> int:
     with connect() as db, transaction(db):
         cursor = db.execute("INSERT INTO runs (started_at, trigger, command) VALUES (?, ?, ?)",
                             (utc_now(), trigger, command))
-        return int(cursor.lastrowid)
+        assert cursor.lastrowid is not None  # an INSERT into a rowid table always sets it
+        return cursor.lastrowid
 
 
 def finish_run(run_id: int, results: list[Result], flows: dict[str, FlowVersion], exit_code: int | None = None) -> None:
@@ -242,12 +244,35 @@ def rows(*, platform: str | None = None, since: str | None = None, before_run: i
             clauses.append(clause)
             values.append(value)
     query = ("SELECT r.run_id, r.platform, r.setting, r.item, r.title, r.state, r.changed, r.detail, r.checked_at, "
-             "r.flow_schema, r.flow_sha256, r.evidence, r.evidence_before FROM results r JOIN runs ON runs.id = r.run_id "
+             "r.flow_schema, r.flow_sha256, r.evidence, r.evidence_before "
+             "FROM results r JOIN runs ON runs.id = r.run_id "
              f"WHERE {' AND '.join(clauses)} ORDER BY r.run_id, r.id")
     with connect() as db:
         found = db.execute(query, values).fetchall()
     return [Row(run, platform_, setting, item, title, State(state), bool(changed), *rest)
             for run, platform_, setting, item, title, state, changed, *rest in found]
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """A run as `optout history` shows it, with its results."""
+
+    run: Run
+    results: list[Row]  # only the platform's, in a log of one platform
+    had_results: bool  # False: it ended by an error before any setting was read (a browser that would not start)
+
+    def to_json(self) -> dict:
+        return {**asdict(self.run), "finished": self.run.finished, "results": [r.to_json() for r in self.results]}
+
+
+def run_log(*, platform: str | None = None, since: str | None = None) -> list[RunRecord]:
+    """Every run from `since` on, oldest first, with its results. Of one platform: the runs that
+    read it, and those that did not finish or ended without results (they may have been meant to)."""
+    found = rows(platform=platform, since=since)
+    with_results = {row.run_id for row in (rows(since=since) if platform else found)}
+    return [RunRecord(run, [row for row in found if row.run_id == run.id], run.id in with_results)
+            for run in runs(since=since)
+            if not run.finished or run.id not in with_results or any(row.run_id == run.id for row in found)]
 
 
 def readable_time(stored: str | None) -> str:

@@ -15,17 +15,19 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
+from optout.errors import OptoutError
+
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
 HOME_VARIABLE = "OPTOUT_HOME"
 T = TypeVar("T")
 
 
-class HomeError(Exception):
+class HomeError(OptoutError):
     """OPTOUT_HOME, or a directory optout keeps in it, cannot be used as it is."""
 
 
-class DamagedFileError(Exception):
+class DamagedFileError(OptoutError):
     """One of optout's own files under OPTOUT_HOME cannot be read; the message names it."""
 
 

@@ -22,7 +22,8 @@ STATE_COLOURS = {
 }
 STYLE = """
 body { font: 15px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; color: #1f2937; }
-h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2.5rem; border-top: 1px solid #d1d5db; padding-top: 1rem; }
+h1 { font-size: 1.6rem; }
+h2 { font-size: 1.25rem; margin-top: 2.5rem; border-top: 1px solid #d1d5db; padding-top: 1rem; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
 th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #e5e7eb; vertical-align: top; }
 .state { font-weight: 600; white-space: nowrap; }
@@ -86,7 +87,8 @@ def state_label(state: State) -> str:
 def summary_table(summary: list[TargetStatus]) -> str:
     rows = "".join(
         f"<tr><td>{escape(s.latest.title)}<br><span class=muted>{escape(s.latest.target)}</span></td>"
-        f"<td>{state_label(s.latest.state)}</td><td>{escape(readable_time(s.verified.checked_at) if s.verified else 'never')}"
+        f"<td>{state_label(s.latest.state)}</td>"
+        f"<td>{escape(readable_time(s.verified.checked_at) if s.verified else 'never')}"
         f"</td><td>{escape(readable_time(s.opted_out_since))}</td></tr>" for s in summary)
     return ("<table><thead><tr><th>setting</th><th>state</th><th>last verified</th><th>opted out since</th></tr>"
             f"</thead><tbody>{rows}</tbody></table>")
@@ -100,8 +102,9 @@ def setting_section(status: TargetStatus, found: list[Row]) -> str:
         f"<td>{state_label(p.state)}{' (turned off by optout)' if p.first.changed else ''}</td>"
         f"<td>{p.count}</td><td>{escape(p.last.detail)}</td></tr>" for p in periods(found))
     figures = "".join(figure(moment) for moment in moments(found)) or "<p class=muted>No screenshots recorded.</p>"
-    return f"""<h2 id="{escape(latest.target)}">{escape(latest.title)} <span class=muted>({escape(latest.target)})</span></h2>
-<p>Now: {state_label(latest.state)}, last checked {escape(readable_time(latest.checked_at))}. {escape(latest.detail)}</p>
+    target, checked = escape(latest.target), escape(readable_time(latest.checked_at))
+    return f"""<h2 id="{target}">{escape(latest.title)} <span class=muted>({target})</span></h2>
+<p>Now: {state_label(latest.state)}, last checked {checked}. {escape(latest.detail)}</p>
 <table><thead><tr><th>when</th><th>state</th><th>checks</th><th>detail</th></tr></thead><tbody>{timeline}</tbody></table>
 {figures}
 """
@@ -138,7 +141,8 @@ def figure(moment: Moment) -> str:
     caption = f"{escape(moment.caption)}: {escape(readable_time(moment.at))}"
     image = embedded_png(moment.path)
     if image is None:
-        return f"<figure><figcaption>{caption} (screenshot not on disk: {escape(moment.path or 'none taken')})</figcaption></figure>"
+        missing = escape(moment.path or "none taken")
+        return f"<figure><figcaption>{caption} (screenshot not on disk: {missing})</figcaption></figure>"
     return f'<figure><img src="{image}" alt="{escape(moment.caption)}"><figcaption>{caption}</figcaption></figure>'
 
 

@@ -11,10 +11,11 @@ from typing import Iterator
 
 from filelock import FileLock, Timeout
 
+from optout.errors import OptoutError
 from optout.home import PRIVATE_FILE_MODE, HomeError, private_dir
 
 
-class RunInProgress(Exception):
+class RunInProgress(OptoutError):
     """Another run holds the lock."""
 
 

@@ -3,19 +3,22 @@ table (also appended to GitHub's step summary), and the very document `--json` p
 
 from __future__ import annotations
 
+import json
 import os
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from optout.errors import UsageError
 from optout.results import Result, State, redact_urls
 
 FORMATS = ("junit", "markdown", "json")
+JSON_VERSION = 1  # of every JSON document optout prints or writes
 STEP_SUMMARY_VARIABLE = "GITHUB_STEP_SUMMARY"
 
 
-class ReportError(Exception):
+class ReportError(UsageError):
     """A --report that cannot be parsed or written; the message is meant for the user."""
 
 
@@ -35,7 +38,7 @@ def parse_spec(text: str) -> ReportSpec:
 
 
 def results_document(results: list[Result]) -> dict:
-    """The document of `--json` (output.emit_json adds its version)."""
+    """The document of `--json` (json_text adds its version)."""
     return {"results": [result.to_json() for result in shareable(results)]}
 
 
@@ -52,9 +55,12 @@ def render(format_name: str, results: list[Result], title: str) -> str:
         return junit(results, title)
     if format_name == "markdown":
         return markdown(results, title)
-    from optout.output import json_text  # lazily: errors.py, and so the runner, import this module
-
     return json_text(results_document(results))
+
+
+def json_text(document: dict) -> str:
+    """A JSON document as optout prints and writes them: versioned, indented, one line break at the end."""
+    return json.dumps({"version": JSON_VERSION, **document}, indent=2) + "\n"
 
 
 def junit(results: list[Result], title: str) -> str:

@@ -1,8 +1,11 @@
-"""The library behind the CLI: pick targets, start a browser only when one is needed, run."""
+"""The library behind the CLI: pick targets, start a browser only when one is needed, run, and
+return what the run found (its results and the drifts since the last run)."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -11,17 +14,18 @@ from typing import Callable, TypeVar
 from optout import history
 from optout.accounts import StoredAccount, known_accounts, read_submissions
 from optout.drift import Drift, find_drifts
+from optout.driver import Driver
 from optout.engine import Engine, Job, RunOptions, sign_in_by_person
-from optout.errors import UsageError, describe
+from optout.errors import OptoutError, UsageError
 from optout.home import private_dir
 from optout.loader import LoadedFlow, load_flows
 from optout.lock import run_lock
 from optout.originmap import Mapping
+from optout.progress import Progress
 from optout.results import Result
 from optout.schema import Flow, Setting
 from optout.sessions import SessionStore
 
-Report = Callable[[str], None]
 T = TypeVar("T")
 
 
@@ -37,7 +41,7 @@ def select(flows: dict[str, LoadedFlow], targets: list[str], known: set[str]) ->
     """TARGET is a platform (linkedin) or one setting (linkedin/generative-ai); no targets means
     every platform with credentials or a saved session."""
     if not targets:
-        targets = sorted(p for p in flows if p in known)
+        targets = with_accounts(flows, known)
         if not targets:
             raise UsageError("Nothing to do: no platform has credentials or a saved session yet. Name one "
                              "(e.g. `optout check linkedin`) or run `optout login PLATFORM` first.")
@@ -50,26 +54,58 @@ def select(flows: dict[str, LoadedFlow], targets: list[str], known: set[str]) ->
         if setting_id and flow.setting(setting_id) is None:
             known_ids = ", ".join(s.id for s in flow.settings)
             raise UsageError(f"Unknown setting {target!r}. {flow.name} has: {known_ids}.")
-        picked = [flow.setting(setting_id)] if setting_id else flow.settings
+        picked = [s for s in flow.settings if s.id == setting_id] if setting_id else flow.settings
         settings = chosen.setdefault(platform, [])
         settings += [s for s in picked if s not in settings]
     return [Selection(flows[p].flow, settings, flows[p].sha256, flows[p].path) for p, settings in chosen.items()]
 
 
+def with_accounts(flows: dict[str, LoadedFlow], known: set[str]) -> list[str]:
+    return sorted(p for p in flows if p in known)
+
+
+def platforms_with_accounts(flows_dir: Path | None = None) -> list[str]:
+    """The platforms a run without targets would check: those with credentials or a saved session."""
+    flows = load_flows(flows_dir)
+    return with_accounts(flows, known_accounts(SessionStore(), flows))
+
+
+def platform_flow(platform: str) -> Flow:
+    """The active flow of a platform named exactly, for the `credentials` commands: a setting
+    (linkedin/generative-ai) or a path (../x) names no login. Unknown names as known_platform."""
+    if "/" in platform:
+        raise UsageError(f"{platform!r} is not a platform name (such as linkedin); nothing was changed.")
+    return select(load_flows(), [platform], known=set())[0].flow
+
+
+def known_platform(platform: str) -> None:
+    """UsageError unless the platform (of a platform/setting name) has a flow: the same check, and
+    message, as naming the platform to `check`."""
+    select(load_flows(), [platform.partition("/")[0]], known=set())
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What one run found."""
+
+    results: list[Result]
+    drifts: list[Drift] = field(default_factory=list)  # since the run before (found only in a recorded run)
+    run_id: int | None = None  # in the history; None when it could not even be opened there
+    not_recorded: history.HistoryError | None = None  # why the results are not in the history (None: they are)
+
+
 @dataclass
 class Runner:
-    """One run's choices: where the browser goes, how it shows, who may be asked."""
+    """One run's choices: where the browser goes, how it shows, who may be asked, who hears of drift."""
 
     origin_map: list[Mapping]
     headless: bool = True
     may_prompt: bool = True
-    progress: Report = lambda _: None
-    warn: Report = lambda _: None
+    progress: Progress = lambda _: None
+    warn: Progress = lambda _: None
     diagnostics_dir: Path | None = None  # when set, undetermined settings leave a bundle here
     trigger: str = "manual"  # recorded in the history: manual, schedule or ci
-    alert: Callable[[int, list[Drift]], None] = lambda run_id, drifts: None  # told the drift each run found
-    # Set by run(): why its results are not in the history (None: they are).
-    not_recorded: history.HistoryError | None = field(default=None, init=False, repr=False)
+    alert: Callable[[int, list[Drift]], None] = lambda run_id, drifts: None  # sends each recorded run's drifts
 
     def load(self, targets: list[str], flows_dir: Path | None = None) -> list[Selection]:
         flows = load_flows(flows_dir)
@@ -80,14 +116,15 @@ class Runner:
                 self.warn(f"{selection.flow.platform}: using your local flow {loaded.path}.")
         return selections
 
-    def run(self, selections: list[Selection], *, apply: bool, dry_run: bool = False) -> list[Result]:
+    def run(self, selections: list[Selection], *, apply: bool, dry_run: bool = False) -> RunOutcome:
         """One run at a time (a lock), recorded in the history, then checked for drift.
 
         The history is a record, not a condition: when it cannot be written the results still
-        stand, and `not_recorded` says why they were not kept (the CLI says so after them). A run
-        that raises (a browser that will not start, a watchdog, Ctrl-C) is still closed in the
-        history with the exit code it ends with, and the lock is released either way."""
-        self.not_recorded = None
+        stand, and the outcome's `not_recorded` says why they were not kept (the CLI says so after
+        them). A run that raises (a browser that will not start, a watchdog, Ctrl-C) is still
+        closed in the history with the exit code it ends with, and the lock is released either way."""
+        problems: list[history.HistoryError] = []
+        recorded = functools.partial(keep_first_problem, problems)
         with run_lock():
             options = RunOptions(apply=apply, dry_run=dry_run, evidence_dir=evidence_dir(),
                                  diagnostics_dir=self.diagnostics_dir)
@@ -97,28 +134,21 @@ class Runner:
             if any(setting.control and setting.control.kind == "form" for setting in settings):
                 read_submissions()  # a damaged record stops the run here, before any form could be sent twice
             command = "dry-run" if dry_run else "apply" if apply else "check"
-            run_id = self.recorded(history.start_run, self.trigger, command)
+            run_id = recorded(history.start_run, self.trigger, command)
             try:
                 results = asyncio.run(self._run(jobs, options, needs_browser))
             except BaseException as exc:
                 if run_id is not None:
-                    self.recorded(history.finish_run, run_id, [], {}, exit_code_of(exc))
+                    recorded(history.finish_run, run_id, [], {}, exit_code_of(exc))
                 raise
             if run_id is not None:
-                self.recorded(history.finish_run, run_id, results, flow_versions(selections))
-        if self.not_recorded is None:  # drift is found in the history, so only in a recorded run
-            drifts = self.recorded(lambda: find_drifts(history.rows(run_id=run_id), history.rows(before_run=run_id)))
+                recorded(history.finish_run, run_id, results, flow_versions(selections))
+        drifts = None
+        if not problems and run_id is not None:  # drift is found in the history, so only in a recorded run
+            drifts = recorded(lambda: find_drifts(history.rows(run_id=run_id), history.rows(before_run=run_id)))
             if drifts is not None:
                 self.alert(run_id, drifts)
-        return results
-
-    def recorded(self, write: Callable[..., T], *args) -> T | None:
-        """write(*args) on the history; None, and the first problem kept, when it cannot be done."""
-        try:
-            return write(*args)
-        except history.HistoryError as exc:
-            self.not_recorded = self.not_recorded or exc
-            return None
+        return RunOutcome(results, drifts or [], run_id, problems[0] if problems else None)
 
     async def _run(self, jobs: list[Job], options: RunOptions, needs_browser: bool) -> list[Result]:
         if not needs_browser:  # advice-only platforms: no browser is started at all
@@ -139,7 +169,7 @@ class Runner:
         return StoredAccount(flow.platform, SessionStore(), self.warn, may_prompt=self.may_prompt,
                              flow=flow, flow_file=flow_file)
 
-    def browser(self, person_signs_in: bool = False):
+    def browser(self, person_signs_in: bool = False) -> AbstractAsyncContextManager[Driver]:
         from optout import browser  # Playwright loads only when a browser is really needed
 
         return browser.launch(browser.LaunchOptions(headless=self.headless, origin_map=self.origin_map,
@@ -147,12 +177,20 @@ class Runner:
                                                     person_signs_in=person_signs_in))
 
 
+def keep_first_problem(problems: list[history.HistoryError], write: Callable[..., T], *args) -> T | None:
+    """write(*args) on the history; None, and the problem kept, when it cannot be done."""
+    try:
+        return write(*args)
+    except history.HistoryError as exc:
+        problems.append(exc)
+        return None
+
+
 def exit_code_of(exc: BaseException) -> int:
     """The exit code a run that raised exc ends the process with."""
     if isinstance(exc, KeyboardInterrupt):
         return 130  # as a shell reports a process ended by SIGINT
-    known = describe(exc) if isinstance(exc, Exception) else None
-    return int(known[1]) if known else 1  # 1: what Python exits with for an uncaught exception
+    return int(exc.exit_code) if isinstance(exc, OptoutError) else 1  # 1: as Python's for an uncaught exception
 
 
 def flow_versions(selections: list[Selection]) -> dict[str, history.FlowVersion]:

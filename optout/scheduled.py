@@ -12,7 +12,7 @@ from functools import partial
 from logging.handlers import RotatingFileHandler
 
 from optout import alerts
-from optout.drift import Drift
+from optout.errors import OptoutError
 from optout.exitcodes import ExitCode
 from optout.home import HomeError, private_dir
 from optout.results import Result, exit_code_for
@@ -57,34 +57,22 @@ def run_scheduled(runner: Runner, *, fix: bool, jitter: float) -> ScheduledRun:
         shown_warning(message)
         log.warning(message)
 
-    found: list[Drift] = []
-    send = partial(alerts.send, trigger="schedule", log=warn, desktop=True)
-
-    def alert(run_id: int, drifts: list[Drift]) -> None:
-        found.extend(drifts)
-        send(run_id, drifts)
-
-    runner = replace(runner, may_prompt=False, progress=progress, warn=warn, trigger="schedule", alert=alert)
+    runner = replace(runner, may_prompt=False, progress=progress, warn=warn, trigger="schedule",
+                     alert=partial(alerts.send, trigger="schedule", log=warn, desktop=True))
     delay = random.uniform(0, jitter)
     if delay >= 1:
         progress(f"starting in {delay:.0f}s (jitter)")
         time.sleep(delay)
     log.info("scheduled run starts (%s)", "check and fix" if fix else "check only")
     try:
-        results = runner.run(runner.load([]), apply=fix)
+        outcome = runner.run(runner.load([]), apply=fix)
     except Exception as exc:
-        log.error("scheduled run failed: %s", exc, exc_info=not is_expected(exc))
+        log.error("scheduled run failed: %s", exc, exc_info=not isinstance(exc, OptoutError))
         raise
-    code = ExitCode.OPTED_IN if any(d.fixed for d in found) else exit_code_for(results)
-    for result in results:
+    code = ExitCode.OPTED_IN if any(d.fixed for d in outcome.drifts) else exit_code_for(outcome.results)
+    for result in outcome.results:
         log.info("%s: %s%s", result.target, result.state.value, " (changed)" if result.changed else "")
-    if runner.not_recorded is not None:
-        log.error("these results are not in the history: %s", runner.not_recorded)
+    if outcome.not_recorded is not None:
+        log.error("these results are not in the history: %s", outcome.not_recorded)
     log.info("scheduled run ends: exit code %d", code)
-    return ScheduledRun(results, code, runner.not_recorded)
-
-
-def is_expected(exc: Exception) -> bool:
-    from optout.errors import describe
-
-    return describe(exc) is not None
+    return ScheduledRun(outcome.results, code, outcome.not_recorded)

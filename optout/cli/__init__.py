@@ -1,0 +1,46 @@
+"""The `optout` command: a thin layer over the library (optout.runner and friends), one module
+per command group over one output helper (cli/output.py). Heavy modules load lazily inside the
+commands, so `optout --help` never imports Playwright and commands that need no browser never
+start one. Only this package imports typer and rich."""
+
+from __future__ import annotations
+
+import typer
+from typer.core import TyperGroup
+
+from optout.cli import output
+from optout.cli.accounts import credentials_app, session_app
+from optout.cli.flows import flows_app
+from optout.cli.monitor import history_command, report, status
+from optout.cli.options import typer_app
+from optout.cli.run import apply, check, demo, login
+from optout.cli.schedule import schedule_app, scheduled
+from optout.errors import OptoutError
+
+
+class OptoutGroup(TyperGroup):
+    """The one place an expected error (OptoutError) becomes one message on stderr and its exit
+    code; anything else is a bug and surfaces."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except OptoutError as exc:
+            output.error(exc.message)
+            raise typer.Exit(int(exc.exit_code)) from None
+
+
+app = typer_app("Find the AI-training switches platforms bury, turn them off, and prove they stay off.",
+                cls=OptoutGroup, add_completion=False, rich_markup_mode=None)
+for command in (check, apply, login, demo, scheduled, status):
+    app.command()(command)
+app.command("history")(history_command)
+app.command()(report)
+app.add_typer(flows_app, name="flows")
+app.add_typer(credentials_app, name="credentials")
+app.add_typer(session_app, name="session")
+app.add_typer(schedule_app, name="schedule")
+
+
+def main() -> None:
+    app()

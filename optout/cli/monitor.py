@@ -1,0 +1,68 @@
+"""status, history and report: what the history says, without a browser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from optout.cli import output
+from optout.cli.options import JsonOpt
+from optout.errors import UsageError
+
+
+def status(as_json: bool = JsonOpt) -> None:
+    """The last known state of every setting, when it was last verified, since when it is opted out."""
+    from optout import history
+
+    summary = history.statuses(history.rows())
+    shown = history.readable_time
+    output.show(as_json, {"settings": [s.to_json() for s in summary]},
+                ["setting", "state", "last verified", "opted out since", "detail"],
+                [[s.latest.target, s.latest.state.value, shown(s.verified.checked_at if s.verified else None),
+                  shown(s.opted_out_since), s.latest.detail] for s in summary],
+                empty="No checks recorded yet: run `optout check`.")
+
+
+def history_command(platform: Optional[str] = typer.Argument(None, help="Only this platform."),
+                    since: Optional[str] = typer.Option(None, "--since", metavar="DATE",
+                                                        help="From this date or time on (local time)."),
+                    as_json: bool = JsonOpt) -> None:
+    """Every recorded check and apply, oldest first; runs that did not finish are shown too."""
+    from optout import history
+    from optout.runner import known_platform
+
+    try:
+        since_utc = history.parse_since(since) if since else None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    records = history.run_log(platform=platform, since=since_utc)
+    if platform and not any(record.results for record in records):
+        known_platform(platform)
+    table = []
+    for record in records:
+        run = record.run
+        started = [str(run.id), history.readable_time(run.started_at), run.trigger, run.command]
+        if not run.finished:
+            table.append(started + ["", "did not finish", "", ""])
+        elif not record.had_results:
+            table.append(started + ["", f"ended without results (exit code {run.exit_code})", "", ""])
+        table += [started + [r.target, r.state.value, "yes" if r.changed else "", r.detail]
+                  for r in record.results]
+    output.show(as_json, {"runs": [record.to_json() for record in records]},
+                ["run", "started", "trigger", "command", "setting", "state", "changed", "detail"], table,
+                empty="No runs recorded" + (f" since {since}." if since else " yet: run `optout check`."))
+
+
+def report(html: Path = typer.Option(..., "--html", metavar="PATH", help="Write one self-contained HTML page "
+                                                                       "(screenshots embedded) to PATH.")) -> None:
+    """Each setting with its timeline and the screenshots that prove it: to keep, or attach to a complaint."""
+    from optout import history, htmlreport
+
+    found = history.rows()
+    try:
+        htmlreport.write(html, found)
+    except OSError as exc:
+        raise UsageError(f"Cannot write {html}: {exc.strerror}.") from None
+    output.say(f"Wrote {html}: {len(history.by_target(found))} settings from {len({r.run_id for r in found})} runs.")

@@ -1,0 +1,29 @@
+"""What every Typer app of optout is made with, and the options several commands share."""
+
+from __future__ import annotations
+
+import typer
+
+
+def typer_app(summary: str, **options) -> typer.Typer:
+    """Every app and sub-app: a bug's traceback must never show local variables, where
+    passwords, passphrases and webhook tokens live (older Typer showed them by default)."""
+    return typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=False, help=summary, **options)
+
+
+TargetsArg = typer.Argument(None, help="A platform (linkedin) or one setting (linkedin/generative-ai). "
+                                       "None: every platform with credentials or a saved session.")
+OriginMapOpt = typer.Option(None, "--origin-map", metavar="HOST=ADDR:PORT",
+                            help="Serve HOST from ADDR:PORT (a replica); repeatable. Also OPTOUT_ORIGIN_MAP.")
+AnyAddressOpt = typer.Option(False, "--origin-map-any-address",
+                             help="Let --origin-map send a host to an address that is not loopback "
+                                  "(127.0.0.0/8, ::1). Also OPTOUT_ORIGIN_MAP_ANY_ADDRESS=1.")
+JsonOpt = typer.Option(False, "--json", help="Print exactly one JSON document on stdout.")
+HeadedOpt = typer.Option(False, "--headed", help="Show the browser window.")
+NonInteractiveOpt = typer.Option(False, "--non-interactive", help="Never prompt or wait for a person.")
+ReportOpt = typer.Option(None, "--report", metavar="FORMAT:PATH",
+                         help="Also write the results to PATH as junit, markdown or json; repeatable. "
+                              "With GITHUB_STEP_SUMMARY set, the Markdown table is appended to it.")
+DiagnosticsOpt = typer.Option(None, "--diagnostics", metavar="DIR",
+                              help="For each setting that could not be determined, save a screenshot, a "
+                                   "Playwright trace and the accessibility snapshot (secrets scrubbed) in DIR.")

@@ -1,0 +1,131 @@
+"""check, apply, login and demo: the commands that run flows in a browser."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+import typer
+
+from optout.cli import output
+from optout.cli.options import (
+    AnyAddressOpt,
+    DiagnosticsOpt,
+    HeadedOpt,
+    JsonOpt,
+    NonInteractiveOpt,
+    OriginMapOpt,
+    ReportOpt,
+    TargetsArg,
+)
+from optout.errors import OptoutError, UsageError
+
+
+def check(targets: Optional[List[str]] = TargetsArg, origin_map: Optional[List[str]] = OriginMapOpt,
+          headed: bool = HeadedOpt, as_json: bool = JsonOpt, non_interactive: bool = NonInteractiveOpt,
+          report: Optional[List[str]] = ReportOpt, diagnostics: Optional[Path] = DiagnosticsOpt,
+          any_address: bool = AnyAddressOpt) -> None:
+    """Read each setting without changing anything."""
+    specs = report_specs(report)
+    runner = make_runner(origin_map, headed, non_interactive, diagnostics, any_address)
+    outcome = runner.run(runner.load(targets or []), apply=False)
+    finish(outcome.results, as_json, reports=specs, command="optout check", not_recorded=outcome.not_recorded)
+
+
+def apply(targets: Optional[List[str]] = TargetsArg, dry_run: bool = typer.Option(False, "--dry-run",
+          help="Read and say what would change, without changing it."),
+          origin_map: Optional[List[str]] = OriginMapOpt, headed: bool = HeadedOpt, as_json: bool = JsonOpt,
+          non_interactive: bool = NonInteractiveOpt, report: Optional[List[str]] = ReportOpt,
+          diagnostics: Optional[Path] = DiagnosticsOpt, any_address: bool = AnyAddressOpt) -> None:
+    """Turn off every setting that is opted in, then reload and verify it stayed off."""
+    specs = report_specs(report)
+    runner = make_runner(origin_map, headed, non_interactive, diagnostics, any_address)
+    outcome = runner.run(runner.load(targets or []), apply=True, dry_run=dry_run)
+    finish(outcome.results, as_json, reports=specs, command="optout apply", not_recorded=outcome.not_recorded)
+
+
+def login(platform: str = typer.Argument(..., help="The platform to sign in to."),
+          origin_map: Optional[List[str]] = OriginMapOpt,
+          timeout: float = typer.Option(600, help="Seconds to wait for you to sign in."),
+          any_address: bool = AnyAddressOpt) -> None:
+    """Sign in yourself in a browser window (passkeys, codes, CAPTCHAs); the session is saved.
+    The window is your installed Google Chrome when there is one (else as `check`)."""
+    from optout.credentials import is_interactive
+
+    if not is_interactive():
+        raise UsageError("`optout login` needs a person at a screen; this session is not interactive. "
+                         "Sign in on your own machine and use the saved session.")
+    runner = make_runner(origin_map, headed=True, non_interactive=False, any_address=any_address)
+    flow = runner.load([platform])[0].flow
+    if not runner.login(flow, timeout):
+        raise OptoutError(f"Not signed in to {flow.name} within {timeout:g}s; nothing was saved.")
+    output.say(f"Signed in to {flow.name}; the session is saved (encrypted).")
+
+
+def demo(as_json: bool = JsonOpt, headed: bool = HeadedOpt) -> None:
+    """Run check, apply and check against the bundled LinkedIn replica with a demo account."""
+    from optout.demo import run_demo
+    from optout.results import exit_code_for
+
+    phases = run_demo(headless=not headed, progress=output.progress, warn=output.warn)
+    output.show_results(as_json, {"phases": [{"phase": name, "results": [r.to_json() for r in results]}
+                                             for name, results in phases]}, phases)
+    raise typer.Exit(int(exit_code_for(phases[-1][1])))
+
+
+def make_runner(origin_map: list[str] | None, headed: bool, non_interactive: bool, diagnostics: Path | None = None,
+                any_address: bool = False):
+    """The runner of a command: whether a person may be asked is decided here, once."""
+    from optout import alerts
+    from optout.credentials import is_interactive
+    from optout.originmap import parse_origin_map
+    from optout.runner import Runner
+
+    may_prompt = not non_interactive and is_interactive()
+    if headed and not may_prompt:  # nobody is there to look at a window
+        output.warn("--headed is ignored: this session is not interactive, so the browser stays hidden.")
+        headed = False
+    mappings = parse_origin_map(origin_map, any_address=any_address)
+    if mappings:
+        routes = ", ".join(str(m) for m in mappings)
+        output.warn(f"ORIGIN MAP ACTIVE: {routes}. Pages come from there, not the real sites, and the "
+                    "certificates found there are accepted for those hosts only.")
+    warn_if_flows_replaced()
+    trigger = "ci" if os.environ.get("CI") else "manual"
+    return Runner(mappings, headless=not headed, may_prompt=may_prompt, progress=output.progress,
+                  warn=output.warn, diagnostics_dir=diagnostics, trigger=trigger,
+                  alert=functools.partial(alerts.send, trigger=trigger, log=output.warn, desktop=False))
+
+
+def warn_if_flows_replaced() -> None:
+    """OPTOUT_FLOWS is for flow authors; whoever set it must not forget it is set."""
+    from optout.loader import flows_dir
+
+    if os.environ.get("OPTOUT_FLOWS"):
+        output.warn(f"OPTOUT_FLOWS ACTIVE: flows come from {flows_dir()}, not the bundled ones; stored logins "
+                    "are only given to flows that would type them on the sites they were stored for.")
+
+
+def report_specs(reports: list[str] | None) -> list:
+    """Parsed before the run, so a mistyped --report fails at once rather than after it."""
+    from optout.reports import parse_spec
+
+    return [parse_spec(text) for text in reports or []]
+
+
+def finish(results, as_json: bool, title: str | None = None, reports: Sequence = (), command: str = "optout",
+           not_recorded: Exception | None = None, code: int | None = None) -> None:
+    """Show the results, then (never instead) say they could not be kept in the history; the
+    exit code stays the results' own (or `code`)."""
+    from optout import reports as report_files
+    from optout.results import exit_code_for
+
+    report_files.write(results, list(reports), command)
+    output.show_results(as_json, report_files.results_document(results), [(title, results)])
+    if not_recorded is not None:
+        sys.stdout.flush()  # the results come first, even where stdout and stderr share a pipe
+        output.error(f"These results are not in the history: {not_recorded}")
+    raise typer.Exit(int(exit_code_for(results) if code is None else code))
