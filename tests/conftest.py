@@ -15,13 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from optout import credentials
 from optout.replica import HOSTS, SITES, start_replica
 from optout.replica.linkedin import DEMO_PASSWORD, DEMO_USERNAME
+from tests.fakes import CLI_KEYRING_SERVICE, CLI_TIMEOUT
 
-CLI_TIMEOUT = 120
 pytest_plugins = ["tests.keyring_env"]  # keyring fixtures: keyring_required, real_keyring, no_keyring, ...
-CLI_KEYRING_SERVICE = credentials.SERVICE  # what `optout` subprocesses use, whatever a test patches
 
 
 class Replica:

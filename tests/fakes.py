@@ -7,13 +7,19 @@ import asyncio
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pyotp
+import yaml
 
-from optout.driver import ActionFailed
-from optout.schema import Locator, pattern
+from optout import credentials
+from optout.driver import ActionFailed, Page
+from optout.engine import AccountUnusable
+from optout.schema import Flow, Locator, pattern
 
+CLI_TIMEOUT = 120  # seconds an `optout` subprocess may take in a test
+CLI_KEYRING_SERVICE = credentials.SERVICE  # what `optout` subprocesses use, whatever a test patches
 LOGIN_URL = "https://www.example.com/login"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
@@ -31,6 +37,7 @@ class El:
     shown_when: tuple[str, object] | None = None  # rendered only while ui state <key> has <value>
     options: list[str] = field(default_factory=list)  # a dropdown or radio group bound to `setting`
     covers: bool = False  # an overlay: while shown, clicks on anything else fail (and are not made)
+    css: tuple[str, ...] = ()  # the css selectors that select it (ids and names a flow may use)
 
     def matches(self, loc: Locator) -> bool:
         if loc.role is not None:
@@ -47,7 +54,7 @@ class El:
             return self.text == loc.text
         if loc.text_pattern is not None:
             return bool(self.text and pattern(loc.text_pattern).search(self.text))
-        return False
+        return loc.css in self.css
 
 
 @dataclass
@@ -56,7 +63,7 @@ class FakeSite:
 
     username: str = "person@example.com"
     password: str = "s3cret-pass"
-    settings: dict[str, bool] = field(default_factory=lambda: {"ai": True})
+    settings: dict[str, Any] = field(default_factory=lambda: {"ai": True})
     login_challenge: str | None = None  # None | "checkpoint" | "code"
     save_fails: bool = False
     status: int = 200
@@ -87,7 +94,7 @@ class FakePage:
         self.url = "about:blank"
         self.cookies = dict(session or {})
         self.elements: list[El] = []
-        self.ui_state: dict[str, bool] = {}
+        self.ui_state: dict[str, Any] = {}
         self.fields: dict[str, str] = {}
         self.ticks = 0
         self.clicks: list[str] = []
@@ -130,16 +137,21 @@ class FakePage:
     async def count(self, loc: Locator) -> int:
         return sum(el.matches(loc) for el in self._visible())
 
+    def _bound(self, loc: Locator) -> str:
+        """The server-side setting the one matching element shows."""
+        setting = self._one(loc).setting
+        assert setting is not None, f"{loc} is not bound to a setting"
+        return setting
+
     async def is_checked(self, loc: Locator) -> bool:
-        return self.ui_state[self._one(loc).setting]
+        return bool(self.ui_state[self._bound(loc)])
 
     async def selected_option(self, loc: Locator) -> str | None:
-        return self.ui_state[self._one(loc).setting]
+        return self.ui_state[self._bound(loc)]
 
     async def choose(self, loc: Locator, option: str) -> None:
-        el = self._one(loc)
-        assert option in el.options
-        self._set(el.setting, option, save=True)
+        assert option in self._one(loc).options
+        self._set(self._bound(loc), option, save=True)
 
     async def texts(self, loc: Locator) -> list[str]:
         return [el.text or el.name or "" for el in self._visible() if el.matches(loc)]
@@ -207,9 +219,9 @@ class FakePage:
         return bool(dismiss)
 
     async def fill(self, loc: Locator, value: str) -> None:
-        label = self._one(loc).label
+        label = self._one(loc).label or ""
         self.fields[label] = value
-        self.typed.append((urlsplit(self.url).hostname, label, value))
+        self.typed.append((urlsplit(self.url).hostname or "", label, value))
 
     async def press(self, key: str) -> None:
         self.keys.append(key)
@@ -253,7 +265,7 @@ class FakeDriver:
         self.pages.append(page)
         return page
 
-    async def close_page(self, page: FakePage) -> None:
+    async def close_page(self, page: Page) -> None:
         pass
 
 
@@ -265,6 +277,8 @@ class Secrets:
 
 
 class MemoryAccount:
+    """The engine's Account in memory, for the platform `example` (named Example)."""
+
     def __init__(self, secrets: Secrets | None = None, session: dict | None = None):
         self.secrets = secrets
         self.session = session
@@ -273,6 +287,17 @@ class MemoryAccount:
 
     def credentials(self) -> Secrets | None:
         return self.secrets
+
+    def one_time_code(self) -> str:
+        try:
+            return credentials.one_time_code((self.secrets.totp_secret or "") if self.secrets else "")
+        except ValueError:
+            raise AccountUnusable("The stored TOTP secret for Example is not a valid base32 secret of at least "
+                                  "112 bits; store it again with `optout credentials set`.") from None
+
+    def sign_in_hint(self, what: str) -> str:
+        hint = "in CI, an exported session in OPTOUT_EXAMPLE_SESSION"
+        return hint + (", or OPTOUT_EXAMPLE_USERNAME and OPTOUT_EXAMPLE_PASSWORD" if what == "login" else "")
 
     def load_session(self) -> dict | None:
         return self.session
@@ -300,3 +325,51 @@ settings:
     title: AI training (no setting exists)
     advice: Example has no setting for this; delete what you do not want used.
 """
+
+
+# -- shared by the engine, retry, diagnostics and CLI tests: one example flow and its page --------
+
+LABEL = "Use my data for AI training"
+FLOW: dict[str, Any] = {
+    "schema": 1, "platform": "example", "name": "Example", "domains": ["www.example.com"],
+    "sources": [{"url": "https://www.example.com/help", "title": "help"}],
+    "login": {
+        "url": "https://www.example.com/login", "signed_out_urls": ["^/login"], "checkpoint_urls": ["^/checkpoint/"],
+        "username": {"label": "Email"}, "password": {"label": "Password"},
+        "submit": {"role": "button", "name": "Sign in"},
+        "failure": [{"text_pattern": "wrong email or password"}],
+        "one_time_code": {"field": {"label": "Code"}, "submit": {"role": "button", "name": "Submit"}},
+    },
+    "settings": [{
+        "id": "ai", "title": "AI training", "url": "https://www.example.com/settings/ai", "timeout_seconds": 1,
+        "control": {"kind": "switch", "opted_out": False, "find": [
+            {"role": "switch", "name": LABEL}, {"role": "switch", "within": LABEL}]},
+        "not_offered": [{"text_pattern": "not available"}],
+    }],
+}
+SWITCH = El(role="switch", name=LABEL, region=LABEL, setting="ai")
+SECRETS = Secrets("person@example.com", "s3cret-pass")
+
+
+def make_flow(**changes) -> Flow:
+    data = yaml.safe_load(yaml.safe_dump(FLOW))
+    data.update(changes)
+    return Flow.model_validate(data)
+
+
+def site_with(*elements: El, **kwargs) -> FakeSite:
+    return FakeSite(pages={"/settings/ai": list(elements)}, **kwargs)
+
+
+# -- damaged files, for the history and bad-input tests -----------------------------------------
+
+def damage_after_first_page(path) -> None:
+    """What a failing disk or a half-copied backup leaves: the header page intact, the rest garbage."""
+    size = path.stat().st_size
+    with path.open("r+b") as handle:
+        handle.seek(4096)
+        handle.write(bytes(range(7, 256, 7)) * (size // 36))
+
+
+def file_of_text(path) -> None:
+    path.write_bytes(b"this is not SQLite" * 100)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_history import damage_after_first_page, file_of_text
+from tests.fakes import damage_after_first_page, file_of_text
 
 TOKEN = "T000/B000/secret-token"
 SECRET_PARTS = ("secret-token", "T000/B000")

@@ -12,8 +12,7 @@ from optout.accounts import StoredAccount, known_accounts
 from optout.engine import AccountUnusable, Engine, Job, RunOptions
 from optout.results import State
 from optout.sessions import BLOB_PREFIX, SessionStore
-from tests.fakes import FakeDriver
-from tests.test_engine import SWITCH, make_flow, site_with
+from tests.fakes import SWITCH, FakeDriver, make_flow, site_with
 
 STATE = {"cookies": [{"name": "li_at", "value": "AQEDAR-secret-cookie-value", "domain": ".linkedin.com", "path": "/"}],
          "origins": []}

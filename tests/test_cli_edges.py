@@ -9,8 +9,7 @@ import pytest
 
 from optout.engine import sign_in_by_person
 from optout.originmap import Mapping, OriginMapError, parse_origin_map, resolver_rules
-from tests.fakes import FakeDriver, FakeSite, MemoryAccount
-from tests.test_engine import make_flow
+from tests.fakes import FakeDriver, FakeSite, MemoryAccount, make_flow
 
 
 def test_origin_map_from_flags_and_environment():

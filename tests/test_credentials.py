@@ -16,7 +16,7 @@ from optout.engine import AccountUnusable
 from optout.loader import bundled_flows_dir, load_flow
 from optout.replica.linkedin import DEMO_PASSWORD, DEMO_USERNAME
 from optout.sessions import SessionStore
-from tests.conftest import CLI_KEYRING_SERVICE
+from tests.fakes import CLI_KEYRING_SERVICE
 
 PLATFORM = "linkedin"
 DOMAINS = ["www.linkedin.com", "linkedin.com"]  # the bundled LinkedIn flow's
@@ -441,3 +441,30 @@ def test_an_older_optouts_stored_login_works_only_for_the_bundled_flows_sites(cl
 
     assert {(r["state"], r["detail"]) for r in replaced} == {("login_required", refusal(path))}
     assert {r["state"] for r in bundled} == {"opted_in"}
+
+
+# What the engine asks an account for besides the login: one-time codes and where else a login can come from.
+
+
+def test_the_account_makes_one_time_codes_from_the_logins_totp_secret(monkeypatch, no_keyring):
+    set_env_login(monkeypatch, username="ada@example.com", password="pw", totp_secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+
+    code = account().one_time_code()
+
+    assert len(code) == 6 and code.isdigit()
+
+
+def test_a_totp_secret_that_is_not_one_makes_the_account_unusable(monkeypatch, no_keyring):
+    set_env_login(monkeypatch, username="ada@example.com", password="pw", totp_secret="SHORT")
+
+    with pytest.raises(AccountUnusable) as raised:
+        account().one_time_code()
+
+    assert str(raised.value) == ("The stored TOTP secret for LinkedIn is not a valid base32 secret of at least 112 bits; "
+                                 "store it again with `optout credentials set`.")
+
+
+def test_sign_in_hints_name_the_variables_ci_sets():
+    assert account().sign_in_hint("session") == "in CI, an exported session in OPTOUT_LINKEDIN_SESSION"
+    assert account().sign_in_hint("login") == ("in CI, an exported session in OPTOUT_LINKEDIN_SESSION, "
+                                               "or OPTOUT_LINKEDIN_USERNAME and OPTOUT_LINKEDIN_PASSWORD")

@@ -13,8 +13,7 @@ import pyotp
 from optout.diagnostics import REDACTED, scrub_trace, secret_forms, stored_values
 from optout.engine import Engine, Job, RunOptions
 from optout.results import State
-from tests.fakes import TOTP_SECRET, El, FakeDriver, FakeSite, MemoryAccount, Secrets
-from tests.test_engine import SWITCH, make_flow, site_with
+from tests.fakes import SWITCH, TOTP_SECRET, El, FakeDriver, FakeSite, MemoryAccount, Secrets, make_flow, site_with
 
 PASSWORD = 'pa ss"word&1+'
 COOKIE = "AQEDAR-session-cookie-0123456789"

@@ -6,40 +6,25 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-import yaml
 
 from optout.engine import Engine, Job, RunOptions
 from optout.exitcodes import ExitCode
 from optout.results import Result, State, exit_code_for
 from optout.schema import Flow
-from tests.fakes import TOTP_SECRET, El, FakeDriver, FakeSite, MemoryAccount, Secrets
-
-LABEL = "Use my data for AI training"
-FLOW = {
-    "schema": 1, "platform": "example", "name": "Example", "domains": ["www.example.com"],
-    "sources": [{"url": "https://www.example.com/help", "title": "help"}],
-    "login": {
-        "url": "https://www.example.com/login", "signed_out_urls": ["^/login"], "checkpoint_urls": ["^/checkpoint/"],
-        "username": {"label": "Email"}, "password": {"label": "Password"},
-        "submit": {"role": "button", "name": "Sign in"},
-        "failure": [{"text_pattern": "wrong email or password"}],
-        "one_time_code": {"field": {"label": "Code"}, "submit": {"role": "button", "name": "Submit"}},
-    },
-    "settings": [{
-        "id": "ai", "title": "AI training", "url": "https://www.example.com/settings/ai", "timeout_seconds": 1,
-        "control": {"kind": "switch", "opted_out": False, "find": [
-            {"role": "switch", "name": LABEL}, {"role": "switch", "within": LABEL}]},
-        "not_offered": [{"text_pattern": "not available"}],
-    }],
-}
-SWITCH = El(role="switch", name=LABEL, region=LABEL, setting="ai")
-SECRETS = Secrets("person@example.com", "s3cret-pass")
-
-
-def make_flow(**changes) -> Flow:
-    data = yaml.safe_load(yaml.safe_dump(FLOW))
-    data.update(changes)
-    return Flow.model_validate(data)
+from tests.fakes import (
+    FLOW,
+    LABEL,
+    SECRETS,
+    SWITCH,
+    TOTP_SECRET,
+    El,
+    FakeDriver,
+    FakeSite,
+    MemoryAccount,
+    Secrets,
+    make_flow,
+    site_with,
+)
 
 
 def run(site: FakeSite, *, apply=False, dry_run=False, account=None, flow=None) -> tuple[Result, FakeDriver]:
@@ -49,10 +34,6 @@ def run(site: FakeSite, *, apply=False, dry_run=False, account=None, flow=None) 
     results = asyncio.run(engine.run([Job(flow or make_flow(), (flow or make_flow()).settings, account)]))
     assert len(results) == 1
     return results[0], driver
-
-
-def site_with(*elements: El, **kwargs) -> FakeSite:
-    return FakeSite(pages={"/settings/ai": list(elements)}, **kwargs)
 
 
 def test_check_reads_without_changing():
@@ -533,3 +514,15 @@ def test_a_dropdown_button_is_found_by_its_name_within_its_section():
     locator = Locator(role="button", name="Disabled", within="for AI model training")
     assert button.matches(locator) and not decoy.matches(locator)
     assert locator.describe() == 'button "Disabled" in the section saying "for AI model training"'
+
+
+def test_a_css_locator_finds_the_element_its_selector_names():
+    pin = El(role="textbox", label="Code", css=('input[name="pin"]',))
+    code_page = [pin, El(role="button", name="Submit", action="submit-code")]
+    site = FakeSite(pages={"/settings/ai": [SWITCH], "/code": code_page}, login_challenge="code")
+    login = {**FLOW["login"], "one_time_code": {"field": {"css": 'input[name="pin"]'},
+                                                "submit": {"role": "button", "name": "Submit"}}}
+    result, _ = run(site, account=MemoryAccount(Secrets("person@example.com", "s3cret-pass", TOTP_SECRET)),
+                    flow=make_flow(login=login))
+    assert result.state is State.OPTED_IN
+    assert site.codes_entered == 1

@@ -16,11 +16,11 @@ import pytest
 
 from optout import history
 from optout.driver import BrowserUnavailable
-from optout.history import FlowVersion, HistoryError, MIGRATIONS
+from optout.history import MIGRATIONS, FlowVersion, HistoryError
 from optout.lock import run_lock
 from optout.results import Result, State
 from optout.runner import Runner
-from tests.fakes import ADVICE_FLOW
+from tests.fakes import ADVICE_FLOW, damage_after_first_page, file_of_text
 
 FLOW = {"linkedin": FlowVersion(1, "a" * 64)}
 
@@ -71,18 +71,6 @@ def test_a_database_from_a_newer_optout_is_refused(home):
         history.runs()
     assert str(raised.value) == (f"The history database is from a newer optout (schema {len(MIGRATIONS) + 1}; "
                                  f"this one knows up to {len(MIGRATIONS)}). Upgrade optout to read it.")
-
-
-def damage_after_first_page(path) -> None:
-    """What a failing disk or a half-copied backup leaves: the header page intact, the rest garbage."""
-    size = path.stat().st_size
-    with path.open("r+b") as handle:
-        handle.seek(4096)
-        handle.write(bytes(range(7, 256, 7)) * (size // 36))
-
-
-def file_of_text(path) -> None:
-    path.write_bytes(b"this is not SQLite" * 100)
 
 
 @pytest.mark.parametrize("damage, reason", [(damage_after_first_page, "database disk image is malformed"),
@@ -234,10 +222,9 @@ def example(tmp_path):
 def test_a_run_whose_history_cannot_be_written_still_returns_its_results(home, example):
     record(result(State.OPTED_OUT))
     damage_after_first_page(home / "history.sqlite")
-    runner = Runner([])
-    results = runner.run(example, apply=False)
-    assert [(r.target, r.state) for r in results] == [("example/training", State.NOT_OFFERED)]
-    assert "is damaged (database disk image is malformed)" in str(runner.not_recorded)
+    outcome = Runner([]).run(example, apply=False)
+    assert [(r.target, r.state) for r in outcome.results] == [("example/training", State.NOT_OFFERED)]
+    assert "is damaged (database disk image is malformed)" in str(outcome.not_recorded)
     with run_lock():  # released
         pass
 

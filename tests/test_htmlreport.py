@@ -1,6 +1,6 @@
 """The HTML report: timelines folded into periods, the screenshots that prove something embedded
 as data: URIs, and nothing from the history interpreted as markup. (Rendering in Chromium is in
-tests/test_monitoring_e2e.py, on a report made from real runs.)"""
+tests/e2e/test_monitoring.py, on a report made from real runs.)"""
 
 from __future__ import annotations
 

@@ -13,7 +13,6 @@ import pytest
 from tests.fakes import ADVICE_FLOW
 
 
-
 @pytest.fixture
 def optout(tmp_path):
     flows = tmp_path / "flows"

@@ -11,8 +11,15 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from optout.originmap import (Mapping, OriginMapError, OriginUnreachable, certificate_pins, parse_mapping,
-                              parse_origin_map, resolver_rules)
+from optout.originmap import (
+    Mapping,
+    OriginMapError,
+    OriginUnreachable,
+    certificate_pins,
+    parse_mapping,
+    parse_origin_map,
+    resolver_rules,
+)
 from optout.replica import start_replica
 
 NOT_LOOPBACK = ("origin map 'www.linkedin.com=10.1.2.3:443': 10.1.2.3 is not a loopback address (127.0.0.0/8, ::1); "

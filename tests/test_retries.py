@@ -8,8 +8,7 @@ import asyncio
 from optout.driver import NavigationError, NavigationRefused
 from optout.engine import Engine, Job, RunOptions
 from optout.results import Result, State
-from tests.fakes import FakeDriver, FakePage, MemoryAccount
-from tests.test_engine import SECRETS, SWITCH, make_flow, site_with
+from tests.fakes import SECRETS, SWITCH, FakeDriver, FakePage, MemoryAccount, make_flow, site_with
 
 SETTINGS_URL = "https://www.example.com/settings/ai"
 

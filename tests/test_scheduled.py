@@ -3,7 +3,7 @@ every channel, and the exit code of a --fix run that turned a switched-back-on s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
 
@@ -12,7 +12,7 @@ from optout.drift import Drift, Kind
 from optout.exitcodes import ExitCode
 from optout.history import HistoryError
 from optout.results import Result, State
-from optout.runner import Runner
+from optout.runner import Runner, RunOutcome
 
 FIXED = Drift(Kind.SWITCHED_BACK_ON, "linkedin/generative-ai", "It was switched back on; optout turned it off again.",
               fixed=True)
@@ -32,8 +32,9 @@ class RecordingRunner(Runner):
         self.calls.append({"apply": apply, "trigger": self.trigger, "may_prompt": self.may_prompt})
         self.progress("linkedin: signed in")
         self.alert(1, self.drifts)
-        return [Result("linkedin", "generative-ai", "Data for Generative AI Improvement", State.OPTED_OUT,
-                       "Changed to off and verified after reloading the page.", changed=True)]
+        return RunOutcome([Result("linkedin", "generative-ai", "Data for Generative AI Improvement", State.OPTED_OUT,
+                                  "Changed to off and verified after reloading the page.", changed=True)],
+                          self.drifts, run_id=1)
 
 
 @pytest.fixture
@@ -74,8 +75,8 @@ def test_without_drift_the_exit_code_is_the_results(home):
 @dataclass
 class UnrecordedRunner(RecordingRunner):
     def run(self, selections, *, apply, dry_run=False):
-        self.not_recorded = HistoryError("The history database h.sqlite cannot be used: the disk is full.")
-        return super().run(selections, apply=apply, dry_run=dry_run)
+        return replace(super().run(selections, apply=apply, dry_run=dry_run),
+                       not_recorded=HistoryError("The history database h.sqlite cannot be used: the disk is full."))
 
 
 def test_results_the_history_could_not_keep_are_logged_and_returned_with_their_code(home):

@@ -1,6 +1,6 @@
 """Meta's objection forms end to end: a form is sent at most once, even when no confirmation
 shows, and is not offered outside the EU/EEA and UK. The first apply and the repeat without a
-resend are in test_shapes_e2e.py."""
+resend are in e2e/test_shapes.py."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tests.conftest import CLI_TIMEOUT
+from tests.fakes import CLI_TIMEOUT
 from tests.webhook import WebhookReceiver
 
 pytestmark = pytest.mark.browser
@@ -147,7 +147,7 @@ def test_two_runs_started_together_one_runs_one_exits(cli, linkedin):
     outputs = [run.communicate(timeout=CLI_TIMEOUT) for run in runs]
     codes = sorted(run.returncode for run in runs)
     assert codes == [1, 3]
-    refused = [stderr for (_, stderr), run in zip(outputs, runs) if run.returncode == 3]
+    refused = [stderr for (_, stderr), run in zip(outputs, runs, strict=True) if run.returncode == 3]
     assert refused[0].splitlines()[-1] == (f"error: Another optout run is in progress (it holds {cli.home / 'run.lock'}); "
                                            "this one exits without doing anything. Try again once that run has finished.")
     code, document = cli.json("history")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from optout.loader import flows_dir, load_flow
-from optout.replica.common import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERNAME
+from optout.replica.base import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERNAME
 
 browser = pytest.mark.browser
 BROWSER_SIGN_IN = {"x": "X", "chatgpt": "ChatGPT", "claude": "Claude", "discord": "Discord"}

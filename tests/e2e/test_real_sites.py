@@ -5,20 +5,19 @@ sign-in redirected to a look-alike host. Each failed on the code before these fl
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from optout.replica.common import DEMO_PASSWORD as COMMON_PASSWORD
-from optout.replica.common import DEMO_TOTP_SECRET as COMMON_TOTP_SECRET
-from optout.replica.common import DEMO_USERNAME as COMMON_USERNAME
+from optout.replica.base import DEMO_PASSWORD as COMMON_PASSWORD
+from optout.replica.base import DEMO_TOTP_SECRET as COMMON_TOTP_SECRET
+from optout.replica.base import DEMO_USERNAME as COMMON_USERNAME
 from optout.replica.linkedin import DEMO_PASSWORD, DEMO_USERNAME
 
 pytestmark = pytest.mark.browser
 GENAI = "linkedin/generative-ai"
-FLOWS = Path(__file__).resolve().parent.parent / "flows"
+FLOWS = Path(__file__).resolve().parents[2] / "flows"
 
 
 @pytest.mark.parametrize("variant", ["default", "wrong-password-curly"])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from optout.replica.common import DEMO_PASSWORD, DEMO_USERNAME
+from optout.replica.base import DEMO_PASSWORD, DEMO_USERNAME
 
 browser = pytest.mark.browser
 PLATFORMS = ["facebook", "instagram", "gemini", "wordpress", "medium"]

@@ -1,11 +1,11 @@
 """WordPress.com's password sign-in end to end: a wrong password is recognised from the page and
-tried once. Per-site results, the non-Public site and the newer dashboard are in test_shapes_e2e.py."""
+tried once. Per-site results, the non-Public site and the newer dashboard are in e2e/test_shapes.py."""
 
 from __future__ import annotations
 
 import pytest
 
-from optout.replica.common import DEMO_USERNAME
+from optout.replica.base import DEMO_USERNAME
 
 pytestmark = pytest.mark.browser
 
