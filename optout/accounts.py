@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Iterable, Literal
 
 from optout import credentials
+from optout.addresses import host_allowed
 from optout.engine import AccountUnusable
 from optout.home import private_dir, read_json, write_private
 from optout.loader import bundled_flows
 from optout.progress import Progress
-from optout.schema import Flow, host_allowed
+from optout.schema import Flow
 from optout.sessions import SessionError, SessionStore
 
 PASSPHRASE_VARIABLE = "OPTOUT_SESSION_PASSPHRASE"

@@ -27,10 +27,12 @@ from playwright.async_api import Page as PwPage
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from playwright.async_api import async_playwright
 
+from optout.addresses import host_allowed
 from optout.diagnostics import scrub_text, scrub_trace, secret_forms, stored_values
 from optout.driver import ActionFailed, BrowserUnavailable, NavigationError, NavigationRefused, Page
 from optout.originmap import Mapping, certificate_pins, resolver_rules
-from optout.schema import Interruption, Locator, Role, host_allowed, pattern
+from optout.patterns import pattern
+from optout.schema import Interruption, Locator, Role
 
 QUIET_CHROMIUM_FLAGS = [
     "--disable-background-networking",

@@ -7,22 +7,15 @@ a dropdown, a menu, a form, one setting repeated per item); the engine decides w
 
 from __future__ import annotations
 
-import importlib
-import re
-import sys
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-# The standard library's own regular-expression parser (Python 3.11 renamed sre_parse re._parser).
-_MODERN_RE = sys.version_info >= (3, 11)
-regex_parser: Any = importlib.import_module("re._parser" if _MODERN_RE else "sre_parse")
-regex_constants: Any = importlib.import_module("re._constants" if _MODERN_RE else "sre_constants")
+from optout.addresses import DOMAIN_RE, ITEM_PLACEHOLDER, host_allowed, url_problem
+from optout.patterns import valid_regex
 
 SCHEMA_VERSION = 1
-ITEM_PLACEHOLDER = "{item}"
 
 Role = Literal[
     "switch", "checkbox", "radio", "radiogroup", "combobox", "listbox", "option", "button",
@@ -30,7 +23,6 @@ Role = Literal[
 ]
 
 
-DOMAIN_RE = re.compile(r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
 class PlacedProblems(ValueError):
@@ -46,57 +38,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-MAX_PATTERN_LENGTH = 300
-REPEATS = tuple(getattr(regex_constants, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
-                if hasattr(regex_constants, name))
-
-
-def _valid_regex(value: str | None) -> str | None:
-    """Patterns run in Python (URLs) and in the browser (JavaScript), always ignoring case, so
-    they must not carry Python-only inline flags, nor a repeat inside a repeat such as (a+)+,
-    which backtracks for ever on a hostile page and freezes the tab."""
-    if value is not None:
-        if len(value) > MAX_PATTERN_LENGTH:
-            raise ValueError(f"a pattern may be at most {MAX_PATTERN_LENGTH} characters long")
-        if re.search(r"\(\?[aiLmsux]+[):]", value):
-            raise ValueError("inline flags such as (?i) are not supported; patterns always ignore case")
-        try:
-            parsed = regex_parser.parse(value)
-        except re.error as exc:
-            raise ValueError(f"not a valid regular expression: {exc}") from None
-        if _nested_repeat(parsed):
-            raise ValueError("a repeated group that itself repeats, such as (a+)+, can take for ever to match; "
-                             "simplify the pattern")
-    return value
-
-
-def _nested_repeat(parsed, inside_repeat: bool = False) -> bool:
-    """Whether a repeat (*, +, {2,}) sits inside another: the shape of catastrophic backtracking."""
-    for op, argument in parsed:
-        if op in REPEATS:
-            low, high, body = argument
-            repeats = high is regex_constants.MAXREPEAT or high > 1
-            if repeats and inside_repeat:
-                return True
-            if _nested_repeat(body, inside_repeat or repeats):
-                return True
-        elif op == regex_constants.SUBPATTERN:
-            if _nested_repeat(argument[-1], inside_repeat):
-                return True
-        elif op == regex_constants.BRANCH:
-            if any(_nested_repeat(branch, inside_repeat) for branch in argument[1]):
-                return True
-        elif op in (regex_constants.ASSERT, regex_constants.ASSERT_NOT):
-            if _nested_repeat(argument[1], inside_repeat):
-                return True
-    return False
-
-
-def pattern(value: str) -> re.Pattern:
-    return re.compile(value, re.IGNORECASE)
-
-
-Regex = Annotated[str, BeforeValidator(_valid_regex)]
+Regex = Annotated[str, BeforeValidator(valid_regex)]
 
 
 class Locator(Strict):
@@ -487,26 +429,3 @@ def _placed(error: Mapping[str, Any]) -> list[tuple[tuple, str]]:
     if error["type"] in ("union_tag_not_found", "union_tag_invalid"):
         loc += ("kind",)
     return [(loc, messages.get(error["type"], error["msg"].removeprefix("Value error, ")))]
-
-
-def host_allowed(host: str, domains: list[str]) -> bool:
-    host = host.lower().rstrip(".")
-    return any(host == d or host.endswith("." + d) for d in (d.lower() for d in domains))
-
-
-def url_problem(url: str, domains: list[str]) -> str | None:
-    """Why a flow may not navigate to url, or None when it may."""
-    if re.search(r"[\\\s\x00-\x1f\x7f]", url):
-        return f"{url!r} has a backslash, space or control character (browsers and Python read those differently)"
-    parts = urlsplit(url.replace(ITEM_PLACEHOLDER, "item"))
-    if parts.scheme != "https":
-        return f"{url} is not an https URL"
-    try:
-        has_port = parts.port is not None
-    except ValueError:  # a port that is not a number in range
-        has_port = True
-    if parts.username or parts.password or has_port:
-        return f"{url} carries credentials or a port"
-    if not host_allowed(parts.hostname or "", domains):
-        return f"{url} is outside the platform's domains ({', '.join(domains)})"
-    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import ssl
 import subprocess
 import sys
@@ -14,7 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from optout.cli import app, output
 from optout.replica import HOSTS, SITES, start_replica
 from optout.replica.linkedin import DEMO_PASSWORD, DEMO_USERNAME
 from tests.fakes import CLI_KEYRING_SERVICE, CLI_TIMEOUT
@@ -117,3 +120,24 @@ def cli(replicas, tmp_path, keyring_required) -> Iterator[Cli]:
     from tests.keyring_env import delete_service_items  # a plugin: imported once pytest registered it
 
     delete_service_items(CLI_KEYRING_SERVICE)
+
+
+# typer (0.29) ships its own click; its CliRunner has no mix_stderr and always keeps
+# result.stdout and result.stderr apart.
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@pytest.fixture
+def optout_cli(monkeypatch):
+    """Run optout in-process: (exit code, stdout, stderr), without colour codes."""
+
+    def run(*args: str | Path, columns: int = 10_000, **env: str | None) -> tuple[int, str, str]:
+        # rich fixes the console width when optout.cli.output is imported (from COLUMNS or the
+        # terminal), so set it here: wide, unless a test is about wrapping.
+        for console in (output.stdout, output.stderr):
+            monkeypatch.setattr(console, "_width", columns)
+        result = CliRunner().invoke(app, [str(arg) for arg in args], env=env)
+        return result.exit_code, ANSI.sub("", result.stdout), ANSI.sub("", result.stderr)
+
+    return run

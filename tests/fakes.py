@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import asyncio
 import json
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pyotp
+import pytest
 import yaml
 
 from optout import credentials
 from optout.driver import ActionFailed, Page
 from optout.engine import AccountUnusable
-from optout.schema import Flow, Locator, pattern
+from optout.loader import FlowFileError, Problem, load_flow
+from optout.patterns import pattern
+from optout.schema import Flow, Locator
 
 CLI_TIMEOUT = 120  # seconds an `optout` subprocess may take in a test
 CLI_KEYRING_SERVICE = credentials.SERVICE  # what `optout` subprocesses use, whatever a test patches
@@ -373,3 +377,69 @@ def damage_after_first_page(path) -> None:
 
 def file_of_text(path) -> None:
     path.write_bytes(b"this is not SQLite" * 100)
+
+
+# -- flow files: the shipped ones, and a small valid one to break in tests ---------------------
+
+SHIPPED_FLOWS = Path(__file__).resolve().parents[1] / "flows"
+SHIPPED_LINKEDIN = SHIPPED_FLOWS / "linkedin.yaml"
+
+
+def write_flow(tmp_path: Path, flow: str | dict, name: str = "flow.yaml") -> Path:
+    """A flow file in tmp_path, from YAML text (dedented) or from a dict (dumped in key order)."""
+    text = yaml.safe_dump(flow, sort_keys=False) if isinstance(flow, dict) else textwrap.dedent(flow)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems_of(path: Path) -> list[Problem]:
+    with pytest.raises(FlowFileError) as raised:
+        load_flow(path)
+    return raised.value.problems
+
+
+def line_containing(text: str, fragment: str) -> int:
+    """The 1-based number of the one line of text that contains fragment."""
+    lines = [n for n, line in enumerate(text.splitlines(), start=1) if fragment in line]
+    assert len(lines) == 1, f"{fragment!r} is on lines {lines}, not on exactly one"
+    return lines[0]
+
+
+FLOW_YAML = """\
+schema: 1
+platform: pinterest
+name: Pinterest
+domains: [www.pinterest.com, pinterest.com]
+sources:
+  - url: https://help.pinterest.com/en/article/manage-genai-settings
+    title: Pinterest Help, "Manage GenAI settings"
+login:
+  method: password
+  url: https://www.pinterest.com/login/
+  signed_out_urls: ['^/login']
+  username: {label: Email}
+  password: {label: Password}
+  submit: {role: button, name: Log in}
+settings:
+  - id: canvas-training
+    title: Use your data to train Pinterest Canvas
+    url: https://www.pinterest.com/settings/privacy
+    steps:
+      - wait_for: {role: heading, name: Privacy and data}
+    control:
+      kind: switch
+      opted_out: off
+      find:
+        - {role: switch, name: Use your data to train Pinterest Canvas}
+        - {role: switch, within: Use your data to train Pinterest Canvas}
+"""
+
+
+def edit_flow_yaml(*replacements: str) -> str:
+    """FLOW_YAML with each (old, new) pair replaced; each old text must occur exactly once."""
+    text = FLOW_YAML
+    for old, new in zip(replacements[::2], replacements[1::2], strict=True):
+        assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
+        text = text.replace(old, new)
+    return text

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from optout.addresses import host_allowed
 from optout.driver import ActionFailed, NavigationError, NavigationRefused, Page
 from optout.engine import controls
 from optout.engine.account import AccountUnusable, Outcome
@@ -19,7 +20,7 @@ from optout.engine.missing import not_found
 from optout.engine.signin import SignIn, check_page, on_sign_in_page
 from optout.engine.wait import poll_until
 from optout.results import Result, State, StepReport, redact_urls, utc_now
-from optout.schema import Changeable, Form, Locator, Setting, Step, host_allowed
+from optout.schema import Changeable, Form, Locator, Setting, Step
 
 if TYPE_CHECKING:
     from optout.engine import Engine, Job

@@ -7,13 +7,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from optout.addresses import host_allowed
 from optout.driver import Driver, Page
 from optout.engine.account import Account, AccountUnusable, Outcome, SignInSecrets
 from optout.engine.wait import poll_until
 from optout.errors import OptoutError
+from optout.patterns import pattern
 from optout.progress import Progress
 from optout.results import State
-from optout.schema import Flow, Locator, Login, host_allowed, pattern
+from optout.schema import Flow, Locator, Login
 
 if TYPE_CHECKING:
     from optout.engine.run import PlatformRun

@@ -14,10 +14,8 @@ never through a mapped platform host name.
 from __future__ import annotations
 
 import base64
-import datetime
 import hashlib
 import hmac
-import ipaddress
 import json
 import os
 import socket
@@ -34,6 +32,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Protocol, Sequence
 from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from optout.crypto import self_signed_certificate
 
 ADMIN_PREFIX = "/__replica__/"
 ADMIN_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -280,38 +280,10 @@ class _TLSServer(ThreadingHTTPServer):
 
 def _write_self_signed_certificate(directory: Path, hosts: Sequence[str]) -> tuple[Path, Path]:
     """Write cert.pem/key.pem valid for a day for hosts, localhost and 127.0.0.1."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    names = [*hosts, "localhost"]
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    san = [x509.DNSName(name) for name in names] + [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName(san), critical=False)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
+    certificate, key = self_signed_certificate([*hosts, "localhost"], ["127.0.0.1"])
     cert_file, key_file = directory / "cert.pem", directory / "key.pem"
-    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
+    cert_file.write_bytes(certificate)
+    key_file.write_bytes(key)
     return cert_file, key_file
 
 
