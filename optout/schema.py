@@ -159,15 +159,6 @@ class FormField(Strict):
     value: str  # may use {username}; never a secret from the keyring
 
 
-def _checked(data: object, shape) -> object:
-    """Before a control's keys are validated one by one: the keys that make its kind, with the
-    problem said in the flow's words (not as a missing or unknown key)."""
-    problem = shape(data) if isinstance(data, dict) else None
-    if problem:
-        raise ValueError(problem)
-    return data
-
-
 def _not_a_form(data: dict) -> str | None:
     if "fields" in data or "confirmation" in data:
         return "fields and confirmation belong to a form"
@@ -194,7 +185,25 @@ def _form_shape(data: dict) -> str | None:
     return None
 
 
-class Changeable(Strict):
+class Shaped(Strict):
+    """A control kind. Before its keys are validated one by one, the keys that make its kind are
+    checked together, the problem said in the flow's words (not as a missing or unknown key)."""
+
+    @staticmethod
+    def shape_problem(data: dict) -> str | None:
+        """What is wrong with the keys that make this kind, or None."""
+        return None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shape(cls, data: object) -> object:
+        problem = cls.shape_problem(data) if isinstance(data, dict) else None
+        if problem:
+            raise ValueError(problem)
+        return data
+
+
+class Changeable(Shaped):
     """A control optout reads and changes: `find` is the control, `after_change` what confirms
     a change (a Save or Done button)."""
 
@@ -208,10 +217,9 @@ class Toggle(Changeable):
     kind: Literal["switch", "checkbox"]
     opted_out: bool
 
-    @model_validator(mode="before")
-    @classmethod
-    def _shape(cls, data: object) -> object:
-        return _checked(data, _toggle_shape)
+    @staticmethod
+    def shape_problem(data: dict) -> str | None:
+        return _toggle_shape(data)
 
 
 class Options(Changeable):
@@ -222,10 +230,9 @@ class Options(Changeable):
     kind: Literal["choice", "select"]
     opted_out: str
 
-    @model_validator(mode="before")
-    @classmethod
-    def _shape(cls, data: object) -> object:
-        return _checked(data, _option_shape)
+    @staticmethod
+    def shape_problem(data: dict) -> str | None:
+        return _option_shape(data)
 
 
 class Menu(Changeable):
@@ -236,13 +243,12 @@ class Menu(Changeable):
     opted_out: str
     opted_out_when: Target
 
-    @model_validator(mode="before")
-    @classmethod
-    def _shape(cls, data: object) -> object:
-        return _checked(data, _option_shape)
+    @staticmethod
+    def shape_problem(data: dict) -> str | None:
+        return _option_shape(data)
 
 
-class Form(Strict):
+class Form(Shaped):
     """State cannot be read back; `fields` are filled, `find` is the submit button and
     `confirmation` is what the page shows once the request is accepted."""
 
@@ -251,10 +257,9 @@ class Form(Strict):
     fields: list[FormField] = Field(min_length=1)
     confirmation: Target
 
-    @model_validator(mode="before")
-    @classmethod
-    def _shape(cls, data: object) -> object:
-        return _checked(data, _form_shape)
+    @staticmethod
+    def shape_problem(data: dict) -> str | None:
+        return _form_shape(data)
 
 
 # The control and which value means opted out, one model per kind (see each for its keys).

@@ -149,14 +149,7 @@ def test_a_two_step_sign_in_and_a_declined_cookie_dialog():
 
 DOMAINS = "(www.pinterest.com, pinterest.com)"
 SWITCH = "{role: switch, name: Use your data to train Pinterest Canvas}"
-CONTROL = """\
-    control:
-      kind: switch
-      opted_out: off
-      find:
-        - {role: switch, name: Use your data to train Pinterest Canvas}
-        - {role: switch, within: Use your data to train Pinterest Canvas}
-"""
+CONTROL = FLOW_YAML[FLOW_YAML.index("    control:"):]  # the flow's whole control section
 
 
 @dataclass
