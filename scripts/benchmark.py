@@ -76,7 +76,9 @@ class Figure:
 
 
 class TreeMemory:
-    """Peak resident memory of a process and all its descendants, sampled every 50 ms (Linux)."""
+    """Peak memory of a process and all its descendants, sampled every 50 ms (Linux). Each
+    process counts its proportional share (PSS) of pages it shares with the others, as Chromium's
+    processes do, so the sum is what the tree really occupies."""
 
     def __init__(self, pid: int):
         self.pid, self.peak, self.running = pid, 0, True
@@ -85,33 +87,40 @@ class TreeMemory:
 
     def _sample(self) -> None:
         while self.running:
-            self.peak = max(self.peak, tree_rss(self.pid))
+            self.peak = max(self.peak, tree_pss(self.pid))
             time.sleep(0.05)
 
     def stop(self) -> float:
         self.running = False
         self.thread.join()
-        return self.peak / 2**20
+        return self.peak / 2**10  # KiB to MiB
 
 
-def tree_rss(root: int) -> int:
+def tree_pss(root: int) -> int:
+    """KiB of PSS of root and its descendants."""
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            parents[int(entry.name)] = int(stat[1])
-            rss[int(entry.name)] = int(stat[21]) * os.sysconf("SC_PAGE_SIZE")
-        except (OSError, IndexError, ValueError):
-            continue
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
     tree, grew = {root}, True
     while grew:
         children = {pid for pid, parent in parents.items() if parent in tree} - tree
         tree |= children
         grew = bool(children)
-    return sum(rss.get(pid, 0) for pid in tree)
+    return sum(pss_of(pid) for pid in tree)
+
+
+def pss_of(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def run(command: list[str], env: dict, *, memory: bool = False) -> tuple[float, float]:
