@@ -526,3 +526,16 @@ def test_a_css_locator_finds_the_element_its_selector_names():
                     flow=make_flow(login=login))
     assert result.state is State.OPTED_IN
     assert site.codes_entered == 1
+
+
+def test_optout_login_refused_by_the_site_says_what_to_do_instead_of_waiting():
+    from optout.engine import SignInRefused, sign_in_by_person
+
+    site = site_with(SWITCH, redirects={"/login": "https://www.example.com/v3/signin/rejected"})
+    flow = make_flow(login=login_with(method="browser", refused_urls=["^/v3/signin/rejected"]))
+    with pytest.raises(SignInRefused) as raised:
+        asyncio.run(sign_in_by_person(FakeDriver(site), flow, MemoryAccount(), lambda _: None, timeout=5))
+    assert str(raised.value) == (
+        "Example refused to sign in in this browser (it says the browser may not be secure). `optout login` uses "
+        "your installed Google Chrome when there is one: install it, or set OPTOUT_BROWSER to Chrome's "
+        "executable, then run it again.")

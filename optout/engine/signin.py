@@ -187,7 +187,10 @@ async def sign_in_by_person(driver: Driver, flow: Flow, account: Account, progre
 
         async def attempt() -> bool | None:
             if path_matches(page.url, login.refused_urls):
-                raise SignInRefused(refused_message(flow))
+                raise SignInRefused(
+                    f"{flow.name} refused to sign in in this browser (it says the browser may not be secure). "
+                    "`optout login` uses your installed Google Chrome when there is one: install it, or set "
+                    "OPTOUT_BROWSER to Chrome's executable, then run it again.")
             waiting = on_sign_in_page(flow, page.url) or path_matches(page.url, login.checkpoint_urls)
             return None if waiting else True
 
