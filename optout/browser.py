@@ -49,6 +49,11 @@ QUIET_SECONDS = 0.5
 SECRET_FIELDS = "input[type=password], input[autocomplete=one-time-code]"
 EVIDENCE_MARK = "data-optout-evidence"
 EVIDENCE_STYLE = f"[{EVIDENCE_MARK}] {{ outline: 3px solid #e11d48 !important; outline-offset: 4px; }}"
+MARK_FOR_EVIDENCE = """el => {
+    document.querySelectorAll('[MARK]').forEach(marked => marked.removeAttribute('MARK'));
+    el.setAttribute('MARK', '');
+    el.scrollIntoView({block: 'center'});
+}""".replace("MARK", EVIDENCE_MARK)
 
 SNAPSHOT_LINE = re.compile(r'^\s*- (?P<role>[a-z]+) (?P<name>"(?:[^"\\]|\\.)*")')
 
@@ -332,17 +337,12 @@ class PlaywrightPage:
             await asyncio.sleep(0.05)
 
     async def screenshot(self, path: Path, around: Locator | None = None) -> None:
+        """The viewport, with `around` outlined and scrolled into view. The mark is moved in one
+        call and left in place: it shows only under the style injected for this screenshot."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        marked = self.resolve(around) if around else None
-        if marked is not None:
-            await marked.scroll_into_view_if_needed()
-            await marked.evaluate(f"el => el.setAttribute('{EVIDENCE_MARK}', '')")
-        try:
-            await self.page.screenshot(path=str(path), mask=[self.page.locator(SECRET_FIELDS)],
-                                       style=EVIDENCE_STYLE, animations="disabled")
-        finally:
-            if marked is not None:
-                await marked.evaluate(f"el => el.removeAttribute('{EVIDENCE_MARK}')")
+        if around is not None:
+            await self.resolve(around).evaluate(MARK_FOR_EVIDENCE)
+        await self.page.screenshot(path=str(path), mask=[self.page.locator(SECRET_FIELDS)], style=EVIDENCE_STYLE)
 
     async def session_state(self) -> dict:
         return dict(await self.page.context.storage_state())

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 import yaml
 
@@ -17,6 +19,7 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C loade
 PACKAGE_DIR = Path(__file__).resolve().parent
 MAX_FLOW_BYTES = 256 * 1024  # the largest real flow is a few KB; a cap keeps a hostile file cheap
 MAX_DEPTH = 40  # nesting deeper than any flow needs (a 5000-deep file would exhaust the recursion)
+PLATFORM_ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # as the schema's; a name that is not one is no file name
 LOCAL_FLOWS = "flows"  # under OPTOUT_HOME: a person's own flows, replacing bundled ones by platform
 
 
@@ -84,8 +87,7 @@ def load_flow(path: Path, *, local: bool = False) -> LoadedFlow:
     try:
         text = raw.decode("utf-8")
         _check_shape(path, text)
-        root = yaml.compose(text, Loader=SAFE_LOADER)
-        data = yaml.load(text, Loader=SAFE_LOADER)
+        root, data = _compose_and_construct(text)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         message = getattr(exc, "problem", None) or str(exc)
@@ -104,6 +106,16 @@ def load_flow(path: Path, *, local: bool = False) -> LoadedFlow:
     return LoadedFlow(flow, path, hashlib.sha256(raw).hexdigest(), local)
 
 
+def _compose_and_construct(text: str) -> tuple[yaml.Node | None, object]:
+    """The node tree (for line numbers) and the data built from it, in one pass over the text."""
+    loader = SAFE_LOADER(text)
+    try:
+        root = loader.get_single_node()
+        return root, loader.construct_document(root) if root is not None else None
+    finally:
+        loader.dispose()
+
+
 def _check_shape(path: Path, text: str) -> None:
     """Refuse anchors and aliases (a few KB of them expand to gigabytes) and deep nesting, from
     the event stream, before anything is built."""
@@ -120,14 +132,34 @@ def _check_shape(path: Path, text: str) -> None:
             depth -= 1
 
 
-def load_flows(directory: Path | None = None, local_directory: Path | None = None) -> dict[str, LoadedFlow]:
+def load_flows(directory: Path | None = None, local_directory: Path | None = None,
+               platforms: Iterable[str] | None = None) -> dict[str, LoadedFlow]:
     """Every *.yaml flow in the directory, by platform id; then the person's own flows in
     OPTOUT_HOME/flows, each replacing the flow of its platform. A broken local flow is an error
-    naming its file, never a silent fallback to the bundled one."""
-    flows = _flows_in(directory or flows_dir(), local=False)
+    naming its file, never a silent fallback to the bundled one.
+
+    With `platforms`, only their files are read when each is named after its platform
+    (linkedin.yaml), as every bundled flow is; otherwise all are, since only a file's content says
+    which platform it is for. The person's own flows are always all read: any of them may replace."""
     local_directory = local_directory or local_flows_dir()
-    if local_directory.is_dir():
-        flows.update(_flows_in(local_directory, local=True))
+    flows = _flows_in(local_directory, local=True) if local_directory.is_dir() else {}
+    directory = directory or flows_dir()
+    wanted = None if platforms is None else set(platforms) - set(flows)
+    named = _named_files(directory, wanted) if wanted is not None else None
+    return {**(named if named is not None else _flows_in(directory, local=False)), **flows}
+
+
+def _named_files(directory: Path, platforms: set[str]) -> dict[str, LoadedFlow] | None:
+    """The flows of these platforms read from files named after them; None when one is not."""
+    flows: dict[str, LoadedFlow] = {}
+    for platform in platforms:
+        path = directory / f"{platform}.yaml"
+        if not PLATFORM_ID.fullmatch(platform) or not path.is_file():
+            return None
+        loaded = load_flow(path)
+        if loaded.flow.platform != platform:
+            return None
+        flows[platform] = loaded
     return flows
 
 

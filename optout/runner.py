@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -14,7 +14,7 @@ from typing import Callable, TypeVar
 from optout import history
 from optout.accounts import StoredAccount, known_accounts, read_submissions
 from optout.drift import Drift, find_drifts
-from optout.driver import Driver
+from optout.driver import Driver, Page
 from optout.engine import Engine, Job, RunOptions, sign_in_by_person
 from optout.errors import OptoutError, UsageError
 from optout.home import private_dir
@@ -108,8 +108,8 @@ class Runner:
     alert: Callable[[int, list[Drift]], None] = lambda run_id, drifts: None  # sends each recorded run's drifts
 
     def load(self, targets: list[str], flows_dir: Path | None = None) -> list[Selection]:
-        flows = load_flows(flows_dir)
-        selections = select(flows, targets, known_accounts(SessionStore(), flows))
+        flows = load_flows(flows_dir, platforms={target.partition("/")[0] for target in targets} or None)
+        selections = select(flows, targets, known_accounts(SessionStore(), flows) if not targets else set())
         for selection in selections:
             loaded = flows[selection.flow.platform]
             if loaded.local:
@@ -153,8 +153,11 @@ class Runner:
     async def _run(self, jobs: list[Job], options: RunOptions, needs_browser: bool) -> list[Result]:
         if not needs_browser:  # advice-only platforms: no browser is started at all
             return await Engine(None, options, self.progress).run(jobs)  # type: ignore[arg-type]
-        async with self.browser() as driver:
-            return await Engine(driver, options, self.progress).run(jobs)
+        browser = BrowserStarting(self.browser())
+        try:
+            return await Engine(browser, options, self.progress).run(jobs)
+        finally:
+            await browser.close()
 
     def login(self, flow: Flow, timeout: float) -> bool:
         """A visible browser in which the person signs in; the session is saved when they are."""
@@ -175,6 +178,29 @@ class Runner:
         return browser.launch(browser.LaunchOptions(headless=self.headless, origin_map=self.origin_map,
                                                     trace=self.diagnostics_dir is not None,
                                                     person_signs_in=person_signs_in))
+
+
+class BrowserStarting:
+    """The run's browser while it is still starting. Launching is the slowest step before any
+    page, so it runs while the engine loads each platform's session from the keyring; the first
+    page waits for it. Closed (after its launch, which may have failed) on the way out."""
+
+    def __init__(self, browser: AbstractAsyncContextManager[Driver]):
+        self.stack = AsyncExitStack()
+        self.started = asyncio.ensure_future(self.stack.enter_async_context(browser))
+
+    async def open_page(self, platform: str, domains: list[str], session: dict | None) -> Page:
+        driver = await asyncio.shield(self.started)  # a platform's watchdog must not cancel the launch
+        return await driver.open_page(platform, domains, session)
+
+    async def close_page(self, page: Page) -> None:
+        await (await asyncio.shield(self.started)).close_page(page)
+
+    async def close(self) -> None:
+        try:
+            await self.started
+        finally:
+            await self.stack.aclose()
 
 
 def keep_first_problem(problems: list[history.HistoryError], write: Callable[..., T], *args) -> T | None:

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from optout.loader import FlowFileError, load_flows
+from optout.loader import FlowFileError, bundled_flows, load_flows
 from tests.fakes import FLOW_YAML, problems_of, write_flow
 
 
@@ -80,3 +80,44 @@ def test_two_files_for_one_platform_are_an_error(tmp_path):
 
     with pytest.raises(FlowFileError):
         load_flows(tmp_path)
+
+
+def named_and_broken(tmp_path):
+    """A flow directory with pinterest.yaml and a broken file, and an empty local directory."""
+    bundled, local = tmp_path / "bundled", tmp_path / "local"
+    bundled.mkdir(), local.mkdir()
+    write_flow(bundled, FLOW_YAML, "pinterest.yaml")
+    write_flow(bundled, "schema: 9\n", "broken.yaml")
+    return bundled, local
+
+
+def test_naming_platforms_reads_only_their_files(tmp_path):
+    bundled, local = named_and_broken(tmp_path)
+
+    assert list(load_flows(bundled, local, platforms={"pinterest"})) == ["pinterest"]
+    with pytest.raises(FlowFileError, match="broken.yaml"):
+        load_flows(bundled, local)
+
+
+@pytest.mark.parametrize("name", ["Pinterest", "../bundled/pinterest", "tumblr"])
+def test_a_name_that_is_no_flow_file_reads_them_all(tmp_path, name):
+    bundled, local = named_and_broken(tmp_path)
+
+    with pytest.raises(FlowFileError, match="broken.yaml"):  # read, so the caller can say what is known
+        load_flows(bundled, local, platforms={name})
+
+
+def test_a_flow_in_a_file_named_otherwise_is_still_found(tmp_path):
+    bundled, local = tmp_path / "bundled", tmp_path / "local"
+    bundled.mkdir(), local.mkdir()
+    write_flow(bundled, FLOW_YAML, "my-pins.yaml")
+    write_flow(local, FLOW_YAML.replace("name: Pinterest", "name: Pinterest (mine)"), "pins.yaml")
+
+    assert load_flows(bundled, local, platforms={"pinterest"})["pinterest"].flow.name == "Pinterest (mine)"
+    (local / "pins.yaml").unlink()
+    assert load_flows(bundled, local, platforms={"pinterest"})["pinterest"].path.name == "my-pins.yaml"
+
+
+def test_every_bundled_flow_is_named_after_its_platform():
+    # What lets a command that names platforms read only their files.
+    assert all(f"{platform}.yaml" == loaded.path.name for platform, loaded in bundled_flows().items())

@@ -31,7 +31,6 @@ def history_command(platform: Optional[str] = typer.Argument(None, help="Only th
                     as_json: bool = JsonOpt) -> None:
     """Every recorded check and apply, oldest first; runs that did not finish are shown too."""
     from optout import history
-    from optout.runner import known_platform
 
     try:
         since_utc = history.parse_since(since) if since else None
@@ -39,6 +38,8 @@ def history_command(platform: Optional[str] = typer.Argument(None, help="Only th
         raise UsageError(str(exc)) from None
     records = history.run_log(platform=platform, since=since_utc)
     if platform and not any(record.results for record in records):
+        from optout.runner import known_platform  # the runner's imports only for this message
+
         known_platform(platform)
     table = []
     for record in records:

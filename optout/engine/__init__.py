@@ -93,7 +93,7 @@ class Engine:
 
     async def run_on_page(self, job: Job, settings: list[Setting]) -> dict[str, list[Result]]:
         try:
-            session = job.account.load_session()
+            session = await asyncio.to_thread(job.account.load_session)  # the keyring: not on the loop
         except AccountUnusable as problem:
             return {s.id: [Result(job.flow.platform, s.id, s.title, State.LOGIN_REQUIRED, str(problem))]
                     for s in settings}
