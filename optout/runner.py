@@ -9,7 +9,7 @@ from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Any, Callable, Coroutine, TypeVar
 
 from optout import history
 from optout.accounts import StoredAccount, known_accounts, read_submissions
@@ -27,6 +27,12 @@ from optout.schema import Flow, Setting
 from optout.sessions import SessionStore
 
 T = TypeVar("T")
+
+
+def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine on a fresh event loop. (The tests' in-process CLI replaces this with the
+    loop that holds their one browser for the session: tests/conftest.py.)"""
+    return asyncio.run(coroutine)
 
 
 @dataclass(frozen=True)
@@ -136,7 +142,7 @@ class Runner:
             command = "dry-run" if dry_run else "apply" if apply else "check"
             run_id = recorded(history.start_run, self.trigger, command)
             try:
-                results = asyncio.run(self._run(jobs, options, needs_browser))
+                results = run_coroutine(self._run(jobs, options, needs_browser))
             except BaseException as exc:
                 if run_id is not None:
                     recorded(history.finish_run, run_id, [], {}, exit_code_of(exc))
@@ -166,7 +172,7 @@ class Runner:
             async with self.browser(person_signs_in=True) as driver:
                 return await sign_in_by_person(driver, flow, self.account(flow), self.progress, timeout)
 
-        return asyncio.run(go())
+        return run_coroutine(go())
 
     def account(self, flow: Flow, flow_file: Path | None = None) -> StoredAccount:
         return StoredAccount(flow.platform, SessionStore(), self.warn, may_prompt=self.may_prompt,

@@ -1,5 +1,6 @@
 """Fixtures that build on each other: the replica servers for the session, reset per test, and
-the optout CLI run as a subprocess against them with its own OPTOUT_HOME and the real keyring."""
+the optout CLI run against them (in this process, with one browser for the session: tests/inprocess.py)
+with its own OPTOUT_HOME and the real keyring."""
 
 from __future__ import annotations
 
@@ -17,10 +18,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from optout.browser import LaunchOptions
 from optout.cli import app, output
+from optout.originmap import parse_origin_map
 from optout.replica import HOSTS, SITES, start_replica
 from optout.replica.linkedin import DEMO_PASSWORD, DEMO_USERNAME
+from tests import inprocess
 from tests.fakes import CLI_KEYRING_SERVICE, CLI_TIMEOUT
+from tests.inprocess import SharedBrowser
 
 pytest_plugins = ["tests.keyring_env"]  # keyring fixtures: keyring_required, real_keyring, no_keyring, ...
 
@@ -75,13 +80,29 @@ def linkedin(replicas) -> Replica:
 
 @dataclass
 class Cli:
-    """Runs `optout` as a person would, and keeps everything it printed for the secret scan."""
+    """Runs `optout` as a person would, and keeps everything it printed for the secret scan.
+
+    In this process with the session's browser (tests/inprocess.py), unless the command's
+    environment names another keyring backend (keyring keeps the first one a process picks) or
+    the test asks for `subprocess`."""
 
     env: dict[str, str]
     home: Path
+    shared: SharedBrowser | None = None
+    monkeypatch: pytest.MonkeyPatch | None = None
     printed: list[str] = field(default_factory=list)
 
     def __call__(self, *args: str, input: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+        merged = {**self.env, **(env or {})}
+        if self.shared is None or self.monkeypatch is None or (
+                merged.get("PYTHON_KEYRING_BACKEND") != os.environ.get("PYTHON_KEYRING_BACKEND")):
+            return self.subprocess(*args, input=input, env=env)
+        completed = inprocess.invoke(self.shared, self.monkeypatch, list(args), merged, input)
+        self.printed += [completed.stdout, completed.stderr]
+        return completed
+
+    def subprocess(self, *args: str, input: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+        """`python -m optout ARGS` in a process of its own."""
         completed = subprocess.run(
             [sys.executable, "-m", "optout", *args], input=input, capture_output=True, text=True,
             env={**self.env, **(env or {})}, timeout=CLI_TIMEOUT,
@@ -109,13 +130,27 @@ class Cli:
                        env=self.env, check=True, timeout=CLI_TIMEOUT)
 
 
+def all_routes(servers) -> str:
+    """OPTOUT_ORIGIN_MAP for every replica."""
+    return ",".join(f"{host}=127.0.0.1:{server.port}" for name, server in servers.items() for host in HOSTS[name])
+
+
+@pytest.fixture(scope="session")
+def shared_browser(replica_servers) -> Iterator[SharedBrowser]:
+    """The one Chromium of the session, launched as `optout` launches it with every replica mapped."""
+    shared = SharedBrowser(LaunchOptions(origin_map=parse_origin_map(environ={
+        "OPTOUT_ORIGIN_MAP": all_routes(replica_servers)})))
+    yield shared
+    shared.stop()
+
+
 @pytest.fixture
-def cli(replicas, tmp_path, keyring_required) -> Iterator[Cli]:
+def cli(replicas, replica_servers, shared_browser, tmp_path, keyring_required, monkeypatch) -> Iterator[Cli]:
     """`optout` with its own OPTOUT_HOME, every replica mapped, and no terminal to prompt on."""
-    routes = ",".join(f"{host}=127.0.0.1:{site.port}" for name, site in replicas.items() for host in HOSTS[name])
     keep = {k: v for k, v in os.environ.items() if not k.startswith("OPTOUT_") and k != "CI"}
-    env = {**keep, "OPTOUT_HOME": str(tmp_path / "home"), "OPTOUT_ORIGIN_MAP": routes, "COLUMNS": "200"}
-    yield Cli(env, tmp_path / "home")
+    env = {**keep, "OPTOUT_HOME": str(tmp_path / "home"), "OPTOUT_ORIGIN_MAP": all_routes(replica_servers),
+           "COLUMNS": "200"}
+    yield Cli(env, tmp_path / "home", shared_browser, monkeypatch)
     # The keyring outlives the test: what it stored must not sign in the next test's runs.
     from tests.keyring_env import delete_service_items  # a plugin: imported once pytest registered it
 
