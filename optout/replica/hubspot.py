@@ -7,7 +7,7 @@ which takes up to a week to apply). The demo user is a Super Admin of portal 123
 `not-super-admin`: the user is not a Super Admin, so the switches are disabled under "Only Super
 Admins can edit these settings."; `sensitive-data`: the account has Sensitive Data turned on, so
 AI Model Training is off and locked; `save-fails` refuses the save and the switch flips back.
-Signed-out visits go to /login, which asks for the email first ("Next"), then the password.
+Signed-out visits go to /login, which asks for the email first ("Continue"), then the password.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class HubSpotReplica(CookieSite):
     hosts = HOSTS
     look = Look("HubSpot", accent="#ff5c35", background="#f5f8fa", panel="#ffffff", text="#33475b", muted="#516f90")
     sign_in = SignInPage(path="/login", return_param="loginRedirectUrl", heading="Log in to your HubSpot account",
-                         username_label="Email address", continue_label="Next", password_label="Password",
+                         username_label="Email", continue_label="Continue", password_label="Password",
                          submit_label="Log in", wrong_password="That password is incorrect.")
     session_cookie = "hubspotapi"
     home = f"/home/{PORTAL}"
