@@ -19,7 +19,6 @@ from typing import Any
 from optout.replica.base import CookieSite, Look, SignInPage, switch
 from optout.replica.server import Request, Response, redirect
 
-COOKIE_DOMAIN = ".substack.com"
 HELP_2023 = ("This setting indicates to AI tools like ChatGPT and Google Bard that their models should not be "
              "trained on your published content.")
 HELP_2026 = ("Tells third-party AI-tools like ChatGPT and Google Gemini that their models should not be trained on "
@@ -44,6 +43,7 @@ BY_HOST = {publication.host: publication for publication in PUBLICATIONS}
 class SubstackReplica(CookieSite):
     hosts = ("substack.com", "www.substack.com", *BY_HOST)
     served_hosts = tuple(BY_HOST)
+    cookie_domain = ".substack.com"  # sessions cover every publication's host, as Substack's do
     look = Look("Substack", accent="#ff6719", background="#ffffff", panel="#f7f7f7", text="#363737", muted="#757575")
     sign_in = SignInPage(path="/sign-in", return_param="redirect", heading="Sign in to Substack",
                          username_label="Email", password_label="Password", submit_label="Continue",
@@ -59,13 +59,12 @@ class SubstackReplica(CookieSite):
                 r"/publish/settings": self._publication_settings}
 
     def _with_new_session(self, response: Response, domain: str | None = None) -> Response:
-        """Sessions cover every publication's host, as Substack's do."""
-        return super()._with_new_session(response, domain or COOKIE_DOMAIN)
+        return super()._with_new_session(response, domain or self.cookie_domain)
 
     def mint_session(self) -> dict[str, Any]:
         state = super().mint_session()
         for cookie in state["cookies"]:
-            cookie["domain"] = COOKIE_DOMAIN
+            cookie["domain"] = self.cookie_domain
         return state
 
     def _frame(self, request: Request, title: str, content: str) -> Response:
