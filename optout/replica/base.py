@@ -461,10 +461,11 @@ def late(html: str, delay_ms: int = LATE_RENDER_MS) -> str:
             f'<div class="skeleton short"></div><template>{html}</template></div>')
 
 
-def tabs(panels: tuple[tuple[str, str], ...]) -> str:
-    """Tabs (name, panel html), the first selected; clicking one shows its panel."""
-    names = "".join(f'<button role="tab" id="tab-{i}" aria-controls="panel-{i}" aria-selected="{str(i == 0).lower()}">'
-                    f"{name}</button>" for i, (name, _) in enumerate(panels))
-    shown = "".join(f'<section role="tabpanel" id="panel-{i}" aria-labelledby="tab-{i}"{"" if i == 0 else " hidden"}>'
-                    f"{content}</section>" for i, (_, content) in enumerate(panels))
+def tabs(panels: tuple[tuple[str, str], ...], selected: int = 0) -> str:
+    """Tabs (name, panel html), one selected; clicking one shows its panel."""
+    names = "".join(f'<button role="tab" id="tab-{i}" aria-controls="panel-{i}" '
+                    f'aria-selected="{str(i == selected).lower()}">{escape(name)}</button>'
+                    for i, (name, _) in enumerate(panels))
+    shown = "".join(f'<section role="tabpanel" id="panel-{i}" aria-labelledby="tab-{i}"'
+                    f'{"" if i == selected else " hidden"}>{content}</section>' for i, (_, content) in enumerate(panels))
     return f'<div role="tablist">{names}</div>{shown}'

@@ -13,7 +13,7 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlencode
 
-from optout.replica.base import Look, SignInPage, late, switch
+from optout.replica.base import Look, SignInPage, late, switch, tabs
 from optout.replica.cookie_sites import SharedSignInSite
 from optout.replica.server import Request, Response, redirect
 
@@ -76,11 +76,9 @@ class GrokReplica(SharedSignInSite):
                 f'{switch("improve-the-model", "improve-label", bool(self.settings["improve-the-model"]))}</div>'
                 '<div class="row"><p>Delete All Conversations</p><button type="button" class="plain">Delete</button></div>'
                 '<div class="row"><p>Delete Account</p><button type="button" class="plain">Delete</button></div>')
-        names = "".join(f'<button role="tab" aria-selected="{str(name == "Data Controls").lower()}">{name}</button>'
-                        for name in TABS)
         panel = late(data) if self.variant == "late-render" else data
+        panels = tuple((name, panel if name == "Data Controls" else "") for name in TABS)
         return ('<div class="overlay" data-closable><div class="dialog" role="dialog" aria-modal="true" '
                 'aria-labelledby="settings-title"><div class="dialog-head"><h2 id="settings-title">Settings</h2>'
                 '<button class="plain" aria-label="Close" data-closes>×</button></div>'
-                f'<div role="tablist" aria-orientation="vertical">{names}</div>'
-                f'<section role="tabpanel" aria-label="Data Controls">{panel}</section></div></div>')
+                f'{tabs(panels, selected=TABS.index("Data Controls"))}</div></div>')
