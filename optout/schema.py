@@ -287,6 +287,7 @@ class Setting(Strict):
     regions: str | None = None
     confidence: Literal["high", "med", "low"] | None = None
     advice: str | None = None  # what a person can do, for a platform without a setting
+    admin: bool = False  # only an admin of the account or team can change it (Figma, HubSpot)
     timeout_seconds: Annotated[float, Field(gt=0, le=120)] = 15
 
     @model_validator(mode="after")
@@ -296,6 +297,9 @@ class Setting(Strict):
                 raise ValueError("a setting without a control needs advice for the person")
         elif self.url is None:
             raise ValueError("a setting with a control needs its url")
+        if self.admin and (self.control is None or not self.not_offered or not self.not_offered_reason):
+            raise ValueError("an admin setting needs a control, and not_offered with not_offered_reason: "
+                             "what an account that is not an admin sees, and why")
         return self
 
 

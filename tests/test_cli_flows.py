@@ -74,11 +74,30 @@ def test_cli_flows_list_json_is_one_document(tmp_path, optout_cli):
         "name": "Google Gemini", "sign_in": "`optout login` only", "local": None, "languages": ["en"]}
     assert gemini["settings"][0] == {
         "id": "keep-activity", "title": "Keep Activity (formerly Gemini Apps Activity)",
-        "url": "https://myactivity.google.com/product/gemini", "confidence": "high", "advice": None,
+        "url": "https://myactivity.google.com/product/gemini", "confidence": "high", "admin": False, "advice": None,
         "regions": "Personal Google Accounts, on by default from age 18; Workspace accounts are set by their admin."}
     assert gemini["sources"][0] == "https://support.google.com/gemini/answer/13278892"
     assert (reddit["sign_in"], reddit["settings"][0]["url"], bool(reddit["settings"][0]["advice"])) == (
         "none needed", None, True)
+
+
+def test_cli_flows_list_shows_confidence_low_plainly_and_who_may_change_a_setting(tmp_path, optout_cli):
+    for name in ("figma", "grok"):
+        (tmp_path / f"{name}.yaml").write_bytes((FLOWS_DIR / f"{name}.yaml").read_bytes())
+    low = tmp_path / "grok.yaml"
+    low.write_text(low.read_text().replace("confidence: med", "confidence: low"))
+
+    code, stdout, stderr = optout_cli("flows", "list", OPTOUT_FLOWS=str(tmp_path))
+
+    assert (code, stderr) == (0, "")
+    rows = [[cell.strip() for cell in line.split("│")[1:5]] for line in stdout.splitlines() if line.startswith("│")]
+    assert rows == [
+        ["figma/content-training", "Content training (admins only)", "password or `optout login`", "high"],
+        ["grok/improve-the-model", "Improve the Model", "`optout login` only", "LOW (unconfirmed)"],
+    ]
+    code, stdout, _ = optout_cli("flows", "list", "--json", OPTOUT_FLOWS=str(tmp_path))
+    figma, grok = json.loads(stdout)["flows"]
+    assert [(s["confidence"], s["admin"]) for s in figma["settings"] + grok["settings"]] == [("high", True), ("low", False)]
 
 
 def test_cli_flows_list_json_includes_the_shipped_linkedin_flow(optout_cli):

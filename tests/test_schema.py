@@ -69,6 +69,15 @@ def test_inverted_control_repeated_per_site():
         'checkbox "Prevent third-party sharing for myblog.wordpress.com"')
 
 
+@pytest.mark.parametrize("platform, setting_id", [("figma", "content-training"), ("hubspot", "ai-model-training")])
+def test_admin_settings_say_what_an_account_that_is_not_an_admin_sees(platform, setting_id):
+    setting = shipped(platform).setting(setting_id)
+
+    assert setting.admin is True
+    assert setting.not_offered and setting.not_offered_reason.startswith("Only ")
+    assert shipped("tumblr").setting("third-party-sharing").admin is False  # the default
+
+
 def test_long_labels_are_matched_from_their_start_in_ranked_wordings():
     control = shipped("x").setting("grok-training").control
 
@@ -253,6 +262,13 @@ BAD = [
         "- id: canvas-training", "settings[0]: a setting with a control needs its url"),
     Bad("no control and no advice", edit_flow_yaml(CONTROL, ""),
         "- id: canvas-training", "settings[0]: a setting without a control needs advice for the person"),
+    Bad("admin setting without what a non-admin sees", edit_flow_yaml("    control:\n", "    admin: true\n    control:\n"),
+        "- id: canvas-training", "settings[0]: an admin setting needs a control, and not_offered with "
+                                 "not_offered_reason: what an account that is not an admin sees, and why"),
+    Bad("admin setting without a reason",
+        edit_flow_yaml("    control:\n", "    admin: true\n    not_offered: [{text: Only admins can change this}]\n    control:\n"),
+        "- id: canvas-training", "settings[0]: an admin setting needs a control, and not_offered with "
+                                 "not_offered_reason: what an account that is not an admin sees, and why"),
     Bad("controls without a login section", re.sub(r"login:\n(  .*\n)+", "", FLOW_YAML),
         "control:", "settings[0].control: a setting with a control needs a login section"),
     *[Bad(f"password login without {part}", edit_flow_yaml(line, ""), "login:",

@@ -40,12 +40,18 @@ def flows_list(as_json: bool = JsonOpt) -> None:
 
     loaded_flows = list(load_flows().values())
     output.show(as_json, {"flows": [flow_summary(loaded) for loaded in loaded_flows]},
-                ["setting", "title", "sign-in", "regions"],
-                [[f"{loaded.flow.platform}/{s.id}" + (" (local)" if loaded.local else ""), s.title,
-                  sign_in_method(loaded.flow), s.regions or s.advice or ""]
+                ["setting", "title", "sign-in", "confidence", "regions"],
+                [[f"{loaded.flow.platform}/{s.id}" + (" (local)" if loaded.local else ""),
+                  s.title + (" (admins only)" if s.admin else ""), sign_in_method(loaded.flow),
+                  shown_confidence(s.confidence), s.regions or s.advice or ""]
                  for loaded in loaded_flows for s in loaded.flow.settings],
                 notes=[f"{loaded.flow.platform}: your local flow {loaded.path} replaces the bundled one."
                        for loaded in loaded_flows if loaded.local])
+
+
+def shown_confidence(confidence: str | None) -> str:
+    """Low confidence stands out: its labels and path are mostly unconfirmed."""
+    return "LOW (unconfirmed)" if confidence == "low" else confidence or ""
 
 
 def sign_in_method(flow) -> str:
@@ -60,6 +66,6 @@ def flow_summary(loaded) -> dict:
         "platform": flow.platform, "name": flow.name, "sign_in": sign_in_method(flow),
         "local": str(loaded.path) if loaded.local else None, "languages": flow.languages,
         "settings": [{"id": s.id, "title": s.title, "url": s.url, "regions": s.regions,
-                      "confidence": s.confidence, "advice": s.advice} for s in flow.settings],
+                      "confidence": s.confidence, "admin": s.admin, "advice": s.advice} for s in flow.settings],
         "sources": [source.url for source in flow.sources],
     }

@@ -11,7 +11,8 @@
     linkedin/        LinkedIn (catalogue, pages, site, and its own CSS and scripts)
     lookalike.py     a phishing-style copy of LinkedIn's sign-in on another domain
     x.py, chatgpt.py, claude.py, discord.py, github.py, google.py + gemini.py, meta.py,
-    wordpress.py, medium.py: one module a platform
+    wordpress.py, medium.py, tumblr.py, substack.py, squarespace.py, figma.py, hubspot.py, grok.py:
+    one module a platform
 
 Register a new site in SITES (HOSTS follows from it).
 """
@@ -20,7 +21,25 @@ from __future__ import annotations
 
 from typing import Callable
 
-from optout.replica import chatgpt, claude, discord, gemini, github, linkedin, lookalike, medium, meta, wordpress, x
+from optout.replica import (
+    chatgpt,
+    claude,
+    discord,
+    figma,
+    gemini,
+    github,
+    grok,
+    hubspot,
+    linkedin,
+    lookalike,
+    medium,
+    meta,
+    squarespace,
+    substack,
+    tumblr,
+    wordpress,
+    x,
+)
 from optout.replica.server import ReplicaServer, Site
 
 SITES: dict[str, Callable[..., Site]] = {
@@ -36,6 +55,12 @@ SITES: dict[str, Callable[..., Site]] = {
     "gemini": gemini.GeminiReplica,
     "wordpress": wordpress.WordPressReplica,
     "medium": medium.MediumReplica,
+    "tumblr": tumblr.TumblrReplica,
+    "substack": substack.SubstackReplica,
+    "squarespace": squarespace.SquarespaceReplica,
+    "figma": figma.FigmaReplica,
+    "hubspot": hubspot.HubSpotReplica,
+    "grok": grok.GrokReplica,
 }
 HOSTS: dict[str, list[str]] = {name: list(site.hosts) for name, site in SITES.items()}
 

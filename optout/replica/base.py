@@ -135,6 +135,7 @@ class CookieSite:
     defaults: dict[str, Value]  # a fresh account's settings
     choices: dict[str, tuple[str, ...]] = {}  # the options of dropdown settings
     own_variants: tuple[str, ...] = ()  # SAVE_FAILS is added at the end unless listed here
+    served_hosts: tuple[str, ...] = ()  # of hosts[1:], those answered as they are, not redirected (per-item hosts)
 
     def __init__(self, variant: str = "default"):
         self._lock = threading.Lock()
@@ -211,7 +212,7 @@ class CookieSite:
     # -- routing --
 
     def handle(self, request: Request) -> Response:
-        if request.host != self.hosts[0] and request.host in self.hosts:
+        if request.host != self.hosts[0] and request.host in self.hosts and request.host not in self.served_hosts:
             return redirect(f"https://{self.hosts[0]}{request.path_with_query}", 301)
         if request.path.startswith(self.api_prefix) and request.method in ("GET", "POST"):
             key = request.path.removeprefix(self.api_prefix)
@@ -403,10 +404,10 @@ def _saved(value: Value) -> str:
     return escape(json.dumps(value))
 
 
-def switch(key: str, label_id: str, on: bool, *, native: bool = False) -> str:
+def switch(key: str, label_id: str, on: bool, *, native: bool = False, disabled: bool = False) -> str:
     """A switch named by the element label_id. native: an <input type=checkbox role=switch> as
-    some sites use; else a <button role=switch>."""
-    attributes = f'aria-labelledby="{label_id}" data-key="{key}" data-saved="{_saved(on)}"'
+    some sites use; else a <button role=switch>. disabled: shown, but not for this account to change."""
+    attributes = f'aria-labelledby="{label_id}" data-key="{key}" data-saved="{_saved(on)}"{" disabled" if disabled else ""}'
     if native:
         return f'<input type="checkbox" role="switch" class="switch" {attributes}{" checked" if on else ""}>'
     return (f'<button type="button" role="switch" class="switch" aria-checked="{str(on).lower()}" {attributes}>'
@@ -458,3 +459,13 @@ def late(html: str, delay_ms: int = LATE_RENDER_MS) -> str:
     """A loading skeleton now, html once the delay has passed (as client-rendered pages do)."""
     return (f'<div class="late" aria-busy="true" data-late-ms="{delay_ms}"><div class="skeleton"></div>'
             f'<div class="skeleton short"></div><template>{html}</template></div>')
+
+
+def tabs(panels: tuple[tuple[str, str], ...], selected: int = 0) -> str:
+    """Tabs (name, panel html), one selected; clicking one shows its panel."""
+    names = "".join(f'<button role="tab" id="tab-{i}" aria-controls="panel-{i}" '
+                    f'aria-selected="{str(i == selected).lower()}">{escape(name)}</button>'
+                    for i, (name, _) in enumerate(panels))
+    shown = "".join(f'<section role="tabpanel" id="panel-{i}" aria-labelledby="tab-{i}"'
+                    f'{"" if i == selected else " hidden"}>{content}</section>' for i, (_, content) in enumerate(panels))
+    return f'<div role="tablist">{names}</div>{shown}'
