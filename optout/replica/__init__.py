@@ -12,6 +12,8 @@
     lookalike.py     a phishing-style copy of LinkedIn's sign-in on another domain
     x.py, chatgpt.py, claude.py, discord.py, github.py, google.py + gemini.py, meta.py,
     wordpress.py, medium.py: one module a platform
+    quora.py, pinterest.py, copilot.py, perplexity.py, grammarly.py, adobe.py, canva.py,
+    mistral.py (rows.py: their settings rows)
 
 Register a new site in SITES (HOSTS follows from it).
 """
@@ -20,7 +22,27 @@ from __future__ import annotations
 
 from typing import Callable
 
-from optout.replica import chatgpt, claude, discord, gemini, github, linkedin, lookalike, medium, meta, wordpress, x
+from optout.replica import (
+    adobe,
+    canva,
+    chatgpt,
+    claude,
+    copilot,
+    discord,
+    gemini,
+    github,
+    grammarly,
+    linkedin,
+    lookalike,
+    medium,
+    meta,
+    mistral,
+    perplexity,
+    pinterest,
+    quora,
+    wordpress,
+    x,
+)
 from optout.replica.server import ReplicaServer, Site
 
 SITES: dict[str, Callable[..., Site]] = {
@@ -36,6 +58,14 @@ SITES: dict[str, Callable[..., Site]] = {
     "gemini": gemini.GeminiReplica,
     "wordpress": wordpress.WordPressReplica,
     "medium": medium.MediumReplica,
+    "quora": quora.QuoraReplica,
+    "pinterest": pinterest.PinterestReplica,
+    "copilot": copilot.CopilotReplica,
+    "perplexity": perplexity.PerplexityReplica,
+    "grammarly": grammarly.GrammarlyReplica,
+    "adobe": adobe.AdobeReplica,
+    "canva": canva.CanvaReplica,
+    "mistral": mistral.MistralReplica,
 }
 HOSTS: dict[str, list[str]] = {name: list(site.hosts) for name, site in SITES.items()}
 
