@@ -14,23 +14,22 @@ login.live.com cannot set copilot.microsoft.com's cookies.
 
 from __future__ import annotations
 
-import secrets
 from urllib.parse import urlencode
 
-from optout.replica.base import CookieSite, Look, SignInPage, late, modal
+from optout.replica.base import Look, SignInPage, late, modal
+from optout.replica.cookie_sites import HandBackSignInSite
 from optout.replica.rows import switch_row
 from optout.replica.server import Request, Response, redirect
 
 LIVE_HOST = "login.live.com"
 HOSTS = ("copilot.microsoft.com", LIVE_HOST)
-CALLBACK_PATH = "/auth/callback"
 
 SWITCHES = {"model-training-text": "Model training on text", "model-training-voice": "Model training on voice",
             "personalization": "Personalization and memory", "ad-personalization": "Ad personalization"}
 LATE_RENDER = "late-render"
 
 
-class CopilotReplica(CookieSite):
+class CopilotReplica(HandBackSignInSite):
     hosts = HOSTS
     look = Look("Copilot", accent="#1b6ef3", background="#faf8f6", panel="#f1ede8", text="#1f1d1a", muted="#6b6760")
     sign_in = SignInPage(path="/login.srf", return_param="wreply", heading="Sign in",
@@ -38,21 +37,15 @@ class CopilotReplica(CookieSite):
                          wrong_password="Your account or password is incorrect.")
     session_cookie = "__Host-copilot-session"
     home = "/"
+    callback_path = "/auth/callback"
     api_prefix = "/c/api/user/settings/"
     defaults = dict.fromkeys(SWITCHES, True)
     own_variants = (LATE_RENDER,)
-
-    def reset(self, variant: str | None = None, settings: dict | None = None) -> None:
-        super().reset(variant, settings)
-        self.auth_codes: dict[str, str] = {}  # one-time code -> the page to return to
 
     def pages(self):
         return {r"/": self._chat}
 
     # -- signing in on login.live.com --
-
-    def public_routes(self):
-        return {("GET", CALLBACK_PATH): self._callback}
 
     def handle(self, request: Request) -> Response:
         if request.host != LIVE_HOST:
@@ -63,19 +56,6 @@ class CopilotReplica(CookieSite):
     def signed_out(self, request: Request) -> Response:
         query = urlencode({self.sign_in.return_param: request.path_with_query})
         return redirect(f"https://{LIVE_HOST}{self.sign_in.path}?{query}")
-
-    def _signed_in(self, next_path: str) -> Response:
-        code = secrets.token_urlsafe(24)
-        with self._lock:
-            self.auth_codes[code] = next_path
-        return redirect(f"https://{self.hosts[0]}{CALLBACK_PATH}?{urlencode({'code': code})}")
-
-    def _callback(self, request: Request) -> Response:
-        with self._lock:
-            next_path = self.auth_codes.pop(request.query.get("code", ""), None)
-        if next_path is None:
-            return self.signed_out(request)
-        return super()._signed_in(next_path)
 
     # -- the chat page and its privacy panel --
 
