@@ -443,3 +443,11 @@ def edit_flow_yaml(*replacements: str) -> str:
         assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
         text = text.replace(old, new)
     return text
+
+
+def without_saved_session(platforms: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """What `check` says of each browser-sign-in platform (id -> name) that has no saved session."""
+    return {platform: ("login_required", f"{name} needs a saved session: run `optout login {platform}` to sign in "
+                                         f"in a browser window (in CI, an exported session in "
+                                         f"OPTOUT_{platform.upper()}_SESSION).")
+            for platform, name in platforms.items()}

@@ -11,8 +11,9 @@
     linkedin/        LinkedIn (catalogue, pages, site, and its own CSS and scripts)
     lookalike.py     a phishing-style copy of LinkedIn's sign-in on another domain
     x.py, chatgpt.py, claude.py, discord.py, github.py, google.py + gemini.py, meta.py,
-    wordpress.py, medium.py, tumblr.py, substack.py, squarespace.py, figma.py, hubspot.py, grok.py:
-    one module a platform
+    wordpress.py, medium.py, tumblr.py, substack.py, squarespace.py, figma.py, hubspot.py, grok.py,
+    quora.py, pinterest.py, copilot.py, perplexity.py, grammarly.py, adobe.py, canva.py,
+    mistral.py: one module a platform (rows.py: settings rows several of them share)
 
 Register a new site in SITES (HOSTS follows from it).
 """
@@ -22,18 +23,26 @@ from __future__ import annotations
 from typing import Callable
 
 from optout.replica import (
+    adobe,
+    canva,
     chatgpt,
     claude,
+    copilot,
     discord,
     figma,
     gemini,
     github,
+    grammarly,
     grok,
     hubspot,
     linkedin,
     lookalike,
     medium,
     meta,
+    mistral,
+    perplexity,
+    pinterest,
+    quora,
     squarespace,
     substack,
     tumblr,
@@ -61,6 +70,14 @@ SITES: dict[str, Callable[..., Site]] = {
     "figma": figma.FigmaReplica,
     "hubspot": hubspot.HubSpotReplica,
     "grok": grok.GrokReplica,
+    "quora": quora.QuoraReplica,
+    "pinterest": pinterest.PinterestReplica,
+    "copilot": copilot.CopilotReplica,
+    "perplexity": perplexity.PerplexityReplica,
+    "grammarly": grammarly.GrammarlyReplica,
+    "adobe": adobe.AdobeReplica,
+    "canva": canva.CanvaReplica,
+    "mistral": mistral.MistralReplica,
 }
 HOSTS: dict[str, list[str]] = {name: list(site.hosts) for name, site in SITES.items()}
 

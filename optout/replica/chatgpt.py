@@ -19,11 +19,11 @@ swaps for its session cookie. chat.openai.com redirects to chatgpt.com.
 
 from __future__ import annotations
 
-import secrets
 from html import escape
 from urllib.parse import urlencode
 
-from optout.replica.base import CookieSite, Look, SignInPage, modal, switch
+from optout.replica.base import Look, SignInPage, modal, switch
+from optout.replica.cookie_sites import HandBackSignInSite
 from optout.replica.server import Request, Response, redirect
 
 AUTH_HOST = "auth.openai.com"
@@ -52,7 +52,7 @@ ANNOUNCEMENT_DELAY_MS = 700  # after load: long enough that a page that looked c
 TOUR_DELAY_MS = 400  # after Settings opens
 
 
-class ChatGPTReplica(CookieSite):
+class ChatGPTReplica(HandBackSignInSite):
     hosts = HOSTS
     look = Look("ChatGPT", accent="#10a37f", background="#ffffff", panel="#f9f9f9", text="#0d0d0d", muted="#5d5d5d")
     sign_in = SignInPage(path="/auth/login", return_param="next", form_action=LOG_IN_PATH, heading="Welcome back",
@@ -60,13 +60,10 @@ class ChatGPTReplica(CookieSite):
                          submit_label="Continue", wrong_password="Wrong email or password.")
     session_cookie = "__Secure-next-auth.session-token"
     home = "/"
+    callback_path = CALLBACK_PATH
     api_prefix = "/backend-api/settings/"
     defaults = {"improve-model": True}
     own_variants = (OVERLAYS, NO_DONE)
-
-    def reset(self, variant: str | None = None, settings: dict | None = None) -> None:
-        super().reset(variant, settings)
-        self.auth_codes: dict[str, str] = {}  # one-time code -> the chatgpt.com page to return to
 
     def pages(self):
         return {r"/": self._chat}
@@ -74,7 +71,7 @@ class ChatGPTReplica(CookieSite):
     # -- signing in on auth.openai.com --
 
     def public_routes(self):
-        return {("GET", self.sign_in.path): self._to_auth, ("GET", CALLBACK_PATH): self._callback}
+        return {**super().public_routes(), ("GET", self.sign_in.path): self._to_auth}
 
     def handle(self, request: Request) -> Response:
         if request.host != AUTH_HOST:
@@ -88,20 +85,6 @@ class ChatGPTReplica(CookieSite):
         if self.csrf(request) is not None:
             return redirect(self._next_path(back))
         return redirect(f"https://{AUTH_HOST}{LOG_IN_PATH}?{urlencode({self.sign_in.return_param: back or '/'})}")
-
-    def _signed_in(self, next_path: str) -> Response:
-        """auth.openai.com can't set chatgpt.com's cookie: it hands over a code for chatgpt.com to swap."""
-        code = secrets.token_urlsafe(24)
-        with self._lock:
-            self.auth_codes[code] = next_path
-        return redirect(f"https://{self.hosts[0]}{CALLBACK_PATH}?{urlencode({'code': code})}")
-
-    def _callback(self, request: Request) -> Response:
-        with self._lock:
-            next_path = self.auth_codes.pop(request.query.get("code", ""), None)
-        if next_path is None:
-            return redirect(self.sign_in.path)
-        return super()._signed_in(next_path)
 
     # -- the chat page --
 

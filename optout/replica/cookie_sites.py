@@ -1,4 +1,4 @@
-"""Two extensions of base.CookieSite for the WordPress.com, Medium, Google and Meta replicas.
+"""Extensions of base.CookieSite for the replicas whose pages post forms or sign in elsewhere.
 
 `FormPostSite`: pages that also send plain HTML forms (a menu choice, an objection form, a
 dialog's Save), each with the session's CSRF token in a hidden field; in the `save-fails`
@@ -7,6 +7,10 @@ variant every such form is refused with an error page, as an overloaded site doe
 `SharedSignInSite`: the sign-in page lives on another host (accounts.google.com,
 www.instagram.com) and the session cookie covers every host under one domain, so signed-out
 visits are sent there with the full URL to come back to.
+
+`HandBackSignInSite`: the sign-in form lives on another site (auth.openai.com, login.live.com)
+that cannot set the main host's cookies, so it hands a one-time code back to the main host's
+callback, which swaps it for the session.
 """
 
 from __future__ import annotations
@@ -89,3 +93,30 @@ class SharedSignInSite(FormPostSite):
         for cookie in state["cookies"]:
             cookie["domain"] = self.cookie_domain
         return state
+
+
+class HandBackSignInSite(CookieSite):
+    """hosts[0] swaps a code from its sign-in site at callback_path for the session."""
+
+    callback_path: str
+
+    def reset(self, variant: str | None = None, settings: dict | None = None) -> None:
+        super().reset(variant, settings)
+        self.auth_codes: dict[str, str] = {}  # one-time code -> the page to return to
+
+    def public_routes(self) -> dict[tuple[str, str], Callable[..., Response]]:
+        return {("GET", self.callback_path): self._callback}
+
+    def _signed_in(self, next_path: str) -> Response:
+        """The sign-in site can't set hosts[0]'s cookie: it hands over a code for hosts[0] to swap."""
+        code = secrets.token_urlsafe(24)
+        with self._lock:
+            self.auth_codes[code] = next_path
+        return redirect(f"https://{self.hosts[0]}{self.callback_path}?{urlencode({'code': code})}")
+
+    def _callback(self, request: Request) -> Response:
+        with self._lock:
+            next_path = self.auth_codes.pop(request.query.get("code", ""), None)
+        if next_path is None:
+            return redirect(self.home)
+        return super()._signed_in(next_path)
