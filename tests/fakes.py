@@ -42,10 +42,13 @@ class El:
     options: list[str] = field(default_factory=list)  # a dropdown or radio group bound to `setting`
     covers: bool = False  # an overlay: while shown, clicks on anything else fail (and are not made)
     css: tuple[str, ...] = ()  # the css selectors that select it (ids and names a flow may use)
+    disabled: bool = False  # greyed out
 
     def matches(self, loc: Locator) -> bool:
         if loc.role is not None:
             if self.role != loc.role or (loc.within is not None and loc.within not in self.region):
+                return False
+            if loc.disabled is not None and loc.disabled != self.disabled:
                 return False
             if loc.name is not None:
                 return self.name == loc.name
