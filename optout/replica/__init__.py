@@ -11,7 +11,7 @@
     linkedin/        LinkedIn (catalogue, pages, site, and its own CSS and scripts)
     lookalike.py     a phishing-style copy of LinkedIn's sign-in on another domain
     x.py, chatgpt.py, claude.py, discord.py, github.py, google.py + gemini.py, meta.py,
-    wordpress.py, medium.py: one module a platform
+    wordpress.py, medium.py, udemy.py, deviantart.py, alexa.py: one module a platform
 
 Register a new site in SITES (HOSTS follows from it).
 """
@@ -21,7 +21,10 @@ from __future__ import annotations
 from typing import Callable
 
 from optout.replica import chatgpt, claude, discord, gemini, github, linkedin, lookalike, medium, meta, wordpress, x
+from optout.replica.alexa import AlexaReplica
+from optout.replica.deviantart import DeviantArtReplica
 from optout.replica.server import ReplicaServer, Site
+from optout.replica.udemy import UdemyReplica
 
 SITES: dict[str, Callable[..., Site]] = {
     "linkedin": linkedin.LinkedInReplica,
@@ -36,6 +39,9 @@ SITES: dict[str, Callable[..., Site]] = {
     "gemini": gemini.GeminiReplica,
     "wordpress": wordpress.WordPressReplica,
     "medium": medium.MediumReplica,
+    "udemy": UdemyReplica,
+    "deviantart": DeviantArtReplica,
+    "alexa": AlexaReplica,
 }
 HOSTS: dict[str, list[str]] = {name: list(site.hosts) for name, site in SITES.items()}
 
