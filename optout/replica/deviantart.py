@@ -21,8 +21,7 @@ from optout.replica.server import Request, Response, redirect
 HOSTS = ("www.deviantart.com", "deviantart.com")
 NOAI_LABEL = "Add NoAI label"
 RENAMED_LABEL = "Tell AI datasets they can't use my content"
-NOAI_NOTE = ("Signals that your deviations are not authorized for inclusion in third-party datasets for training "
-             "AI models. Applied to new and existing deviations unless you change it on a deviation.")
+NOAI_NOTE = "Signals that your deviations are not authorized for inclusion in third-party datasets for training AI models."
 MATURE_LABEL = "Show mature content"
 SECTIONS = ("General", "Profile", "Notifications", "Privacy", "Subscriptions", "Billing")
 
