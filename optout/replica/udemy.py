@@ -5,9 +5,7 @@ first ran 21 August to 12 September 2024); outside it the option is greyed out (
 the sources). The page and wording are unconfirmed: here the instructor's account settings show
 a switch "Participate in the Instructor GenAI Program", on by default, saved when flipped.
 Variants: `window-closed` (outside the window: the switch is disabled, with a note naming the
-window); `late-render` (the section arrives two seconds after the page); `renamed` (the switch
-reworded, "Allow my content to be used in Udemy's AI offerings": the flow must not guess);
-`save-fails`. Signed-out visits go to /join/login-popup/.
+window); `late-render` (the section arrives two seconds after the page); `save-fails`. Signed-out visits go to /join/login-popup/.
 """
 
 from __future__ import annotations
@@ -18,7 +16,6 @@ from optout.replica.server import Request, Response, redirect
 HOSTS = ("www.udemy.com", "udemy.com")
 SETTINGS_PATH = "/instructor/account/"
 LABEL = "Participate in the Instructor GenAI Program"
-RENAMED_LABEL = "Allow my content to be used in Udemy's AI offerings"
 WINDOW_OPEN = "The annual opt-out period is open. Opting out removes your content from the program by the end of the year."
 WINDOW_CLOSED = ("The annual opt-out period has ended. You can change your participation during the next "
                  "opt-out period.")
@@ -36,7 +33,7 @@ class UdemyReplica(CookieSite):
     home = "/instructor/courses/"
     api_prefix = "/api-2.0/users/me/genai-program/"
     defaults = {"genai-program": True}
-    own_variants = ("window-closed", "late-render", "renamed")
+    own_variants = ("window-closed", "late-render")
 
     def pages(self):
         return {r"/": lambda request: redirect(self.home), r"/instructor/courses/": self._courses,
@@ -54,8 +51,7 @@ class UdemyReplica(CookieSite):
     def _account(self, request: Request) -> Response:
         tabs = "".join(f'<a href="#"{" aria-current=page" if tab == "GenAI Program" else ""}>{tab}</a> ' for tab in TABS)
         closed = self.variant == "window-closed"
-        label = RENAMED_LABEL if self.variant == "renamed" else LABEL
-        section = (f'<div class="row"><div><p class="title" id="genai-label">{label}</p>'
+        section = (f'<div class="row"><div><p class="title" id="genai-label">{LABEL}</p>'
                    f'<p class="note">{WINDOW_CLOSED if closed else WINDOW_OPEN}</p></div>'
                    f'{switch("genai-program", "genai-label", self.settings["genai-program"], disabled=closed)}</div>')
         content = (f"<h1>Account settings</h1><nav aria-label=\"Account\">{tabs}</nav><h2>GenAI Program</h2>"

@@ -121,19 +121,6 @@ def test_slack_e_mail_is_written_once_and_opted_out_only_once_confirmed(cli):
     assert (code, results(checked)[slack]["state"]) == (1, "opted_in")
     assert results(checked)[slack]["detail"] == "No opt-out e-mail has been written from optout yet."
 
-    not_yet = cli("confirm", "slack", env=NO_BROWSER)
-    assert (not_yet.returncode, not_yet.stderr.strip()) == (
-        2, "error: optout has not written or sent slack/model-opt-out yet: run `optout apply slack/model-opt-out` first.")
-
-    code, asked = cli.json("apply", "slack", env=NO_BROWSER)  # nobody to ask, no URL given
-    assert (code, results(asked)[slack]["state"]) == (3, "needs_human")
-    assert results(asked)[slack]["detail"] == (
-        "The opt-out is an e-mail that needs your Slack workspace or org URL: set OPTOUT_SLACK_WORKSPACE_URL (e.g. "
-        "https://acme.slack.com) or run `optout apply slack` in a terminal to type it. Nothing was written.")
-    code, wrong = cli.json("apply", "slack", env={**NO_BROWSER, "OPTOUT_SLACK_WORKSPACE_URL": "https://slack.com.evil.io"})
-    assert results(wrong)[slack]["detail"] == ("'https://slack.com.evil.io' is not your Slack workspace or org URL "
-                                               "such as https://acme.slack.com; nothing was written.")
-
     written = cli("apply", "slack", env={**NO_BROWSER, **SLACK_URL})
     assert written.returncode == 3
     assert written.stdout.startswith("To: feedback@slack.com\nSubject: Slack Global model opt-out request\n\nHello,\n\n"
@@ -149,16 +136,8 @@ def test_slack_e_mail_is_written_once_and_opted_out_only_once_confirmed(cli):
     confirmed = cli("confirm", "slack/model-opt-out", env=NO_BROWSER)
     assert (confirmed.returncode, confirmed.stdout.strip()) == (
         0, "Recorded that Slack confirmed slack/model-opt-out; `optout check slack` now reports it opted out.")
-    assert cli("confirm", "slack").stdout.strip() == "slack/model-opt-out was already confirmed; nothing changed."
     code, done = cli.json("check", "slack", env=NO_BROWSER)
     assert (code, results(done)[slack]["state"]) == (0, "opted_out")
     assert results(done)[slack]["detail"].startswith("E-mailed feedback@slack.com for https://acme-design.slack.com on ")
     code, history = cli.json("history", "slack")
     assert SLACK_WROTE in [row["detail"] for run in history["runs"] for row in run["results"]]  # when it was written
-
-
-def test_confirm_names_what_can_be_confirmed(cli):
-    refused = cli("confirm", "udemy/genai-program")
-    assert (refused.returncode, refused.stderr.strip()) == (
-        2, "error: Nothing to confirm in 'udemy/genai-program': only requests and forms are confirmed by hand, and "
-           "Udemy has none.")
