@@ -17,6 +17,7 @@ def confirm(target: str = typer.Argument(..., help="The request or form whose co
     e-mail): from then on `check` reports it opted out."""
     from optout.accounts import confirm_submission
     from optout.loader import load_flows
+    from optout.lock import run_lock
     from optout.runner import select
 
     flow = select(load_flows(), [target.partition("/")[0]], known=set())[0].flow
@@ -28,7 +29,8 @@ def confirm(target: str = typer.Argument(..., help="The request or form whose co
         raise UsageError(f"Nothing to confirm in {target!r}: only requests and forms are confirmed by hand, "
                          f"and {flow.name} has {names}.")
     name = f"{flow.platform}/{picked.id}"
-    record = confirm_submission(flow.platform, picked.id)
+    with run_lock():  # a run may be recording a submission in the same file
+        record = confirm_submission(flow.platform, picked.id)
     if record is None:
         raise UsageError(f"optout has not written or sent {name} yet: run `optout apply {name}` first.")
     if record.get("confirmed"):
