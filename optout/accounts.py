@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Iterable, Literal
 
@@ -19,7 +20,8 @@ from optout.engine import AccountUnusable
 from optout.home import private_dir, read_json, write_private
 from optout.loader import bundled_flows
 from optout.progress import Progress
-from optout.schema import Flow
+from optout.results import utc_now
+from optout.schema import Ask, Flow
 from optout.sessions import SessionError, SessionStore
 
 PASSPHRASE_VARIABLE = "OPTOUT_SESSION_PASSPHRASE"
@@ -124,7 +126,21 @@ class StoredAccount:
     def record_submission(self, setting_id: str, record: dict) -> None:
         submissions = read_submissions()
         submissions.setdefault(self.platform, {})[setting_id] = record
-        write_private(submissions_file(), json.dumps(submissions, indent=2).encode())
+        write_submissions(submissions)
+
+    def answer(self, ask: Ask) -> str:
+        """What a request asks for (Slack's workspace URL): OPTOUT_<PLATFORM>_<NAME>, else typed
+        at the terminal when a person is there (on stderr, so a --json document stays whole)."""
+        variable = credentials.env_var_name(self.platform, ask.name)
+        given = os.environ.get(variable, "").strip()
+        if not given and self.may_prompt and credentials.is_interactive():
+            sys.stderr.write(f"{ask.what[:1].upper()}{ask.what[1:]} (e.g. {ask.example}): ")
+            sys.stderr.flush()
+            given = sys.stdin.readline().strip()
+        if not given:
+            raise AccountUnusable(f"The opt-out is an e-mail that needs {ask.what}: set {variable} (e.g. "
+                                  f"{ask.example}) or run `optout apply {self.platform}` in a terminal to type it.")
+        return given
 
 
 def bundled_password_domains(platform: str) -> list[str]:
@@ -145,6 +161,10 @@ def read_submissions() -> dict:
                      "or move it aside (optout may then send those forms again).") or {}
 
 
+def write_submissions(submissions: dict) -> None:
+    write_private(submissions_file(), json.dumps(submissions, indent=2).encode())
+
+
 def submissions_from_json(document: dict) -> dict:
     """{platform: {setting: {"at": ..., "confirmed": ...}}}; TypeError for anything else."""
     if not (isinstance(document, dict) and all(
@@ -153,6 +173,17 @@ def submissions_from_json(document: dict) -> dict:
             for settings in document.values())):
         raise TypeError("not a record of submissions")
     return document
+
+
+def confirm_submission(platform: str, setting_id: str) -> dict | None:
+    """Record that the platform confirmed a request or form optout sent (the person read its
+    reply); the record as it was before, None when nothing was sent."""
+    submissions = read_submissions()
+    record = submissions.get(platform, {}).get(setting_id)
+    if record is not None and not record.get("confirmed"):
+        submissions[platform][setting_id] = {**record, "confirmed": True, "confirmed_at": utc_now()}
+        write_submissions(submissions)
+    return record
 
 
 def known_accounts(store: SessionStore, platforms: Iterable[str] = ()) -> set[str]:

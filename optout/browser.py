@@ -240,9 +240,11 @@ class PlaywrightPage:
         name = pattern(locator.name_pattern) if locator.name_pattern else locator.name
         if locator.within is not None:
             assert locator.role is not None  # the schema gives `within` only with a role
-            return self._in_region(locator.role, locator.within, locator.checked, name, exact=locator.name is not None)
+            return self._in_region(locator.role, locator.within, locator.checked, name, exact=locator.name is not None,
+                                   disabled=locator.disabled)
         if locator.role is not None:
-            found = page.get_by_role(locator.role, name=name, exact=locator.name is not None, checked=locator.checked)
+            found = page.get_by_role(locator.role, name=name, exact=locator.name is not None, checked=locator.checked,
+                                     disabled=locator.disabled)
         elif locator.label is not None:
             found = page.get_by_label(locator.label, exact=True)
         elif locator.text is not None:
@@ -254,13 +256,14 @@ class PlaywrightPage:
             found = page.locator(locator.css)
         return found.filter(visible=True)
 
-    def _in_region(self, role: Role, wording: str, checked: bool | None, name, *, exact: bool) -> PwLocator:
+    def _in_region(self, role: Role, wording: str, checked: bool | None, name, *, exact: bool,
+                   disabled: bool | None = None) -> PwLocator:
         """Controls of `role` (and name, when given) in the nearest ancestor of the wording that
         holds any such control: a neighbouring section's control is never in that region, two in
         it are ambiguous."""
         has_role = f"@role='{role}'" + (f" or {IMPLICIT_ROLES[role]}" if role in IMPLICIT_ROLES else "")
         region = self.page.get_by_text(wording).locator(f"xpath=ancestor::*[.//*[{has_role}]][1]")
-        return region.get_by_role(role, checked=checked, name=name, exact=exact).filter(visible=True)
+        return region.get_by_role(role, checked=checked, disabled=disabled, name=name, exact=exact).filter(visible=True)
 
     async def count(self, locator: Locator) -> int:
         return await self.resolve(locator).count()

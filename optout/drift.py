@@ -37,11 +37,15 @@ class Drift:
         return {**asdict(self), "kind": self.kind.value}
 
 
-def find_drifts(current: list[Row], earlier: list[Row], failing_runs: int = FAILING_RUNS) -> list[Drift]:
-    """The drifts that start with `current` (one run's rows), given the finished runs before it."""
+def find_drifts(current: list[Row], earlier: list[Row], failing_runs: int = FAILING_RUNS,
+                awaiting_reply: Iterable[str] = ()) -> list[Drift]:
+    """The drifts that start with `current` (one run's rows), given the finished runs before it.
+    `awaiting_reply`: targets (requests such as Slack's e-mail) whose needs_human is a reply the
+    person waits for, not a sign-in."""
     earlier_by_target = by_target(earlier)
     drifts = [setting_drift(row, earlier_by_target.get(row.target, []), earlier, failing_runs) for row in current]
-    return [drift for drift in drifts if drift] + login_drifts(current, earlier)
+    signing_in = [row for row in current if row.target not in set(awaiting_reply)]
+    return [drift for drift in drifts if drift] + login_drifts(signing_in, earlier)
 
 
 def setting_drift(row: Row, before: list[Row], earlier: list[Row], failing_runs: int) -> Drift | None:

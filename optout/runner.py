@@ -137,7 +137,7 @@ class Runner:
             jobs = [Job(s.flow, s.settings, self.account(s.flow, s.flow_file)) for s in selections]
             settings = [setting for job in jobs for setting in job.settings]
             needs_browser = any(setting.control for setting in settings)
-            if any(setting.control and setting.control.kind == "form" for setting in settings):
+            if any(setting.request or setting.control and setting.control.kind == "form" for setting in settings):
                 read_submissions()  # a damaged record stops the run here, before any form could be sent twice
             command = "dry-run" if dry_run else "apply" if apply else "check"
             run_id = recorded(history.start_run, self.trigger, command)
@@ -151,7 +151,10 @@ class Runner:
                 recorded(history.finish_run, run_id, results, flow_versions(selections))
         drifts = None
         if not problems and run_id is not None:  # drift is found in the history, so only in a recorded run
-            drifts = recorded(lambda: find_drifts(history.rows(run_id=run_id), history.rows(before_run=run_id)))
+            replies = [f"{s.flow.platform}/{setting.id}" for s in selections for setting in s.settings
+                       if setting.request]
+            drifts = recorded(lambda: find_drifts(history.rows(run_id=run_id), history.rows(before_run=run_id),
+                                                  awaiting_reply=replies))
             if drifts is not None:
                 self.alert(run_id, drifts)
         return RunOutcome(results, drifts or [], run_id, problems[0] if problems else None)

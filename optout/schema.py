@@ -7,13 +7,14 @@ a dropdown, a menu, a form, one setting repeated per item); the engine decides w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from optout.addresses import DOMAIN_RE, ITEM_PLACEHOLDER, host_allowed, url_problem
-from optout.patterns import valid_regex
+from optout.patterns import pattern, valid_regex
 
 SCHEMA_VERSION = 1
 
@@ -50,6 +51,8 @@ class Locator(Strict):
       controls so named in that region (a dropdown button showing "Disabled" under its setting);
     - role + checked: only while checked (true) or not (false), e.g. "the Public option is not
       selected", for not_offered;
+    - role + disabled: only while greyed out (true) or not (false), e.g. a switch offered only in
+      a yearly window, for not_offered;
     - label / text / text_pattern: by associated label or visible text;
     - css: the last resort.
     """
@@ -59,6 +62,7 @@ class Locator(Strict):
     name_pattern: Regex | None = None
     within: str | None = None
     checked: bool | None = None
+    disabled: bool | None = None
     label: str | None = None
     text: str | None = None
     text_pattern: Regex | None = None
@@ -71,6 +75,8 @@ class Locator(Strict):
                 raise ValueError("name, name_pattern and within need a role")
             if self.checked is not None:
                 raise ValueError("checked needs a role")
+            if self.disabled is not None:
+                raise ValueError("disabled needs a role")
             used = [k for k in ("label", "text", "text_pattern", "css") if getattr(self, k) is not None]
             if len(used) != 1:
                 raise ValueError("give exactly one of role, label, text, text_pattern or css")
@@ -84,6 +90,7 @@ class Locator(Strict):
     def describe(self) -> str:
         if self.role:
             state = "" if self.checked is None else (" (checked)" if self.checked else " (not checked)")
+            state += "" if self.disabled is None else (" (disabled)" if self.disabled else " (enabled)")
             named = (f' "{self.name}"' if self.name is not None
                      else f" /{self.name_pattern}/" if self.name_pattern is not None else "")
             where = f' in the section saying "{self.within}"' if self.within is not None else ""
@@ -275,12 +282,43 @@ class ForEach(Strict):
     items: Target
 
 
+class Ask(Strict):
+    """What a request needs from the person, asked once (e.g. Slack's workspace URL): `name` is
+    its {placeholder} in the body and its environment variable (OPTOUT_<PLATFORM>_<NAME>);
+    an answer must match `answer_pattern` whole."""
+
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    what: str  # a noun phrase: "your Slack workspace or org URL"
+    answer_pattern: Regex
+    example: str  # a valid answer, shown when one is refused
+
+
+class Request(Strict):
+    """An opt-out that is a message from the person (Slack's e-mail from a workspace owner):
+    optout writes it to an address at the platform's domains, the person sends it, and
+    `optout confirm` records the platform's reply. No page is opened."""
+
+    to: str
+    subject: str
+    body: str  # uses {<ask.name>}: the answer
+    ask: Ask
+
+    @model_validator(mode="after")
+    def _uses_the_answer(self) -> Request:
+        if "{" + self.ask.name + "}" not in self.body:
+            raise ValueError(f"the body must use {{{self.ask.name}}}, the answer it asks for")
+        if not re.fullmatch(pattern(self.ask.answer_pattern), self.ask.example):
+            raise ValueError(f"the example {self.ask.example!r} does not match answer_pattern")
+        return self
+
+
 class Setting(Strict):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
     title: str
     url: str | None = None
     steps: list[Step] = Field(default_factory=list)
     control: Control | None = None
+    request: Request | None = None  # an opt-out the person sends (an e-mail), instead of a control
     not_offered: list[Locator] = Field(default_factory=list)
     not_offered_reason: str | None = None  # why, for the result, when a not_offered locator matches
     for_each: ForEach | None = None
@@ -292,7 +330,10 @@ class Setting(Strict):
 
     @model_validator(mode="after")
     def _runnable_or_advice(self) -> Setting:
-        if self.control is None:
+        if self.request is not None:
+            if self.control is not None:
+                raise ValueError("a setting has a control or a request, not both")
+        elif self.control is None:
             if not self.advice:
                 raise ValueError("a setting without a control needs advice for the person")
         elif self.url is None:
@@ -380,6 +421,9 @@ class Flow(Strict):
             seen.add(setting.id)
             if self.login is None and setting.control is not None:
                 problems.append((("settings", i, "control"), "a setting with a control needs a login section"))
+            if setting.request and not host_allowed(setting.request.to.rpartition("@")[2], self.domains):
+                problems.append((("settings", i, "request", "to"), f"{setting.request.to!r} is not an e-mail address "
+                                 f"at the platform's domains ({', '.join(self.domains)})"))
         sign_in = self.sign_in_domains()
         for loc, url in self.navigable_urls():
             problem = url_problem(url, self.domains + sign_in if loc[0] == "login" else self.domains)

@@ -42,10 +42,13 @@ class El:
     options: list[str] = field(default_factory=list)  # a dropdown or radio group bound to `setting`
     covers: bool = False  # an overlay: while shown, clicks on anything else fail (and are not made)
     css: tuple[str, ...] = ()  # the css selectors that select it (ids and names a flow may use)
+    disabled: bool = False  # greyed out
 
     def matches(self, loc: Locator) -> bool:
         if loc.role is not None:
             if self.role != loc.role or (loc.within is not None and loc.within not in self.region):
+                return False
+            if loc.disabled is not None and loc.disabled != self.disabled:
                 return False
             if loc.name is not None:
                 return self.name == loc.name
@@ -134,12 +137,18 @@ class FakePage:
                 and (el.shown_when is None or self.ui_state.get(el.shown_when[0]) == el.shown_when[1])]
 
     def _one(self, loc: Locator) -> El:
-        found = [el for el in self._visible() if el.matches(loc)]
+        found = [el for el in self._visible() if self._matches(el, loc)]
         assert len(found) == 1, f"{loc} matched {len(found)}"
         return found[0]
 
     async def count(self, loc: Locator) -> int:
-        return sum(el.matches(loc) for el in self._visible())
+        return sum(self._matches(el, loc) for el in self._visible())
+
+    def _matches(self, el: El, loc: Locator) -> bool:
+        """el.matches, and a locator's `checked` against the state the page shows."""
+        if loc.checked is not None and (el.setting is None or bool(self.ui_state.get(el.setting)) != loc.checked):
+            return False
+        return el.matches(loc)
 
     def _bound(self, loc: Locator) -> str:
         """The server-side setting the one matching element shows."""
@@ -158,7 +167,7 @@ class FakePage:
         self._set(self._bound(loc), option, save=True)
 
     async def texts(self, loc: Locator) -> list[str]:
-        return [el.text or el.name or "" for el in self._visible() if el.matches(loc)]
+        return [el.text or el.name or "" for el in self._visible() if self._matches(el, loc)]
 
     async def click(self, loc: Locator) -> None:
         el = self._one(loc)
@@ -283,11 +292,12 @@ class Secrets:
 class MemoryAccount:
     """The engine's Account in memory, for the platform `example` (named Example)."""
 
-    def __init__(self, secrets: Secrets | None = None, session: dict | None = None):
+    def __init__(self, secrets: Secrets | None = None, session: dict | None = None, answers: dict | None = None):
         self.secrets = secrets
         self.session = session
         self.saved: list[dict] = []
         self.submissions: dict[str, dict] = {}
+        self.answers = answers or {}  # what the person gives for a request's question, by its name
 
     def credentials(self) -> Secrets | None:
         return self.secrets
@@ -315,6 +325,13 @@ class MemoryAccount:
 
     def record_submission(self, setting_id: str, record: dict) -> None:
         self.submissions[setting_id] = record
+
+    def answer(self, ask) -> str:
+        if ask.name not in self.answers:
+            raise AccountUnusable(f"The opt-out is an e-mail that needs {ask.what}: set OPTOUT_EXAMPLE_"
+                                  f"{ask.name.upper()} (e.g. {ask.example}) or run `optout apply example` in a "
+                                  "terminal to type it.")
+        return self.answers[ask.name]
 
 
 # A platform with no opt-out: runs without a browser, for history and monitoring tests.

@@ -539,3 +539,22 @@ def test_optout_login_refused_by_the_site_says_what_to_do_instead_of_waiting():
         "Example refused to sign in in this browser (it says the browser may not be secure). `optout login` uses "
         "your installed Google Chrome when there is one: install it, or set OPTOUT_BROWSER to Chrome's "
         "executable, then run it again.")
+
+
+def test_a_greyed_out_control_the_flow_marks_as_not_offered_is_not_offered_with_the_reason():
+    """Udemy's yearly window: outside it the switch is disabled; while it is on, the setting is
+    not offered now (the reason names the window); a disabled switch already off is opted out."""
+    window_closed = [{"role": "switch", "name": LABEL, "disabled": True, "checked": True}]
+    flow = make_flow(settings=[{**FLOW["settings"][0], "not_offered": window_closed,
+                                "not_offered_reason": "only in the yearly window (21 August to 12 September)."}])
+    greyed_on = El(role="switch", name=LABEL, region=LABEL, setting="ai", disabled=True)
+    result, driver = run(site_with(greyed_on), apply=True, flow=flow)
+    assert (result.state, result.detail) == (
+        State.NOT_OFFERED, "Example does not offer this setting here: only in the yearly window (21 August to 12 "
+                           "September).")
+    assert f'switch "{LABEL}"' not in driver.pages[0].clicks
+
+    result, _ = run(site_with(greyed_on, settings={"ai": False}), apply=True, flow=flow)
+    assert (result.state, result.changed) == (State.OPTED_OUT, False)
+    result, _ = run(site_with(SWITCH), apply=True, flow=flow)  # inside the window: an ordinary switch
+    assert (result.state, result.changed) == (State.OPTED_OUT, True)

@@ -131,6 +131,14 @@ def test_setting_without_a_control_gives_advice_and_needs_no_login():
     assert flow.settings[0].advice
 
 
+def test_an_e_mail_request_and_a_switch_not_offered_while_greyed_out():
+    request = shipped("slack").setting("model-opt-out").request
+    assert (request.to, request.subject, request.ask.name) == (
+        "feedback@slack.com", "Slack Global model opt-out request", "workspace_url")
+    window = shipped("udemy").setting("genai-program").not_offered[0]
+    assert window.describe() == "switch /^Participate in the Instructor GenAI Program/ (checked) (disabled)"
+
+
 def test_browser_login_needs_no_password_fields():
     login = shipped("x").login
 
@@ -159,6 +167,13 @@ def test_a_two_step_sign_in_and_a_declined_cookie_dialog():
 DOMAINS = "(www.pinterest.com, pinterest.com)"
 SWITCH = "{role: switch, name: Use your data to train Pinterest Canvas}"
 CONTROL = FLOW_YAML[FLOW_YAML.index("    control:"):]  # the flow's whole control section
+REQUEST = """\
+    request:
+      to: feedback@pinterest.com
+      subject: Opt-out request
+      body: For {account}
+      ask: {name: account, what: your profile URL, answer_pattern: '^https://www[.]pinterest[.]com/[a-z0-9_]+$', example: https://www.pinterest.com/me}
+"""
 
 
 @dataclass
@@ -275,6 +290,22 @@ BAD = [
           "login: password sign-in needs username, password and submit")
       for part, line in [("username", "  username: {label: Email}\n"), ("password", "  password: {label: Password}\n"),
                          ("submit", "  submit: {role: button, name: Log in}\n")]],
+    # requests (an e-mail the person sends) and greyed-out controls
+    Bad("request to an address outside the domains",
+        edit_flow_yaml(CONTROL, REQUEST.replace("feedback@pinterest.com", "optout@example.com")),
+        "to: optout@example.com", "settings[0].request.to: 'optout@example.com' is not an e-mail address at the "
+                                  "platform's domains (www.pinterest.com, pinterest.com)"),
+    Bad("request whose body leaves out the answer", edit_flow_yaml(CONTROL, REQUEST.replace("For {account}", "Hi")),
+        "    request:", "settings[0].request: the body must use {account}, the answer it asks for"),
+    Bad("request whose example is not a valid answer",
+        edit_flow_yaml(CONTROL, REQUEST.replace("example: https://www.pinterest.com/me", "example: me")),
+        "    request:", "settings[0].request: the example 'me' does not match answer_pattern"),
+    Bad("request and control", edit_flow_yaml(CONTROL, CONTROL + REQUEST),
+        "- id: canvas-training", "settings[0]: a setting has a control or a request, not both"),
+    Bad("unknown key in a request", edit_flow_yaml(CONTROL, REQUEST + "      cc: privacy@pinterest.com\n"),
+        "cc: privacy@", "settings[0].request.cc: unknown key"),
+    Bad("disabled without a role", edit_flow_yaml(SWITCH, "{label: Use your data to train Pinterest Canvas, disabled: true}"),
+        "disabled: true", "settings[0].control.find[0]: disabled needs a role"),
     # the file itself
     Bad("YAML syntax error", edit_flow_yaml("name: Pinterest", "name: Pinterest: Canvas"),
         "name: Pinterest: Canvas", "not valid YAML: mapping values are not allowed in this context"),

@@ -13,6 +13,7 @@ from optout.cli.accounts import credentials_app, session_app
 from optout.cli.flows import flows_app
 from optout.cli.monitor import history_command, report, status
 from optout.cli.options import typer_app
+from optout.cli.requests import confirm
 from optout.cli.run import apply, check, demo, login
 from optout.cli.schedule import schedule_app, scheduled
 from optout.errors import OptoutError
@@ -34,6 +35,7 @@ app = typer_app("Find the AI-training switches platforms bury, turn them off, an
                 cls=OptoutGroup, add_completion=False, rich_markup_mode=None)
 for command in (check, apply, login, demo, scheduled, status):
     app.command()(command)
+app.command()(confirm)
 app.command("history")(history_command)
 app.command()(report)
 app.add_typer(flows_app, name="flows")

@@ -21,6 +21,7 @@ from optout.cli.options import (
     ReportOpt,
     TargetsArg,
 )
+from optout.cli.requests import hand_over
 from optout.errors import OptoutError, UsageError
 
 
@@ -43,7 +44,9 @@ def apply(targets: Optional[List[str]] = TargetsArg, dry_run: bool = typer.Optio
     """Turn off every setting that is opted in, then reload and verify it stayed off."""
     specs = report_specs(report)
     runner = make_runner(origin_map, headed, non_interactive, diagnostics, any_address)
-    outcome = runner.run(runner.load(targets or []), apply=True, dry_run=dry_run)
+    selections = runner.load(targets or [])
+    outcome = runner.run(selections, apply=True, dry_run=dry_run)
+    hand_over(outcome.results, selections, as_json)
     finish(outcome.results, as_json, reports=specs, command="optout apply", not_recorded=outcome.not_recorded)
 
 

@@ -5,6 +5,7 @@ The package, top down (at run time each module imports only those below it):
   __init__  Engine: which settings need a page, platforms run concurrently, the watchdogs
   run       PlatformRun: one platform's settings on one page (open, find, read, change, verify)
   controls  one reader and changer per control kind; missing: what to say when one is not there
+  requests  opt-outs that are an e-mail the person sends: written once, confirmed by the person
   signin    signing in with the account's login (once per run, one-time codes), or by the person
   wait      poll_until(), the one deadline loop
   account   the Account protocol the engine gets logins and sessions from, and Outcome
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from optout.driver import Driver, Page
 from optout.engine.account import Account, AccountUnusable, Outcome, SignInSecrets
+from optout.engine.requests import Email, compose, request_result
 from optout.engine.run import PlatformRun, file_name
 from optout.engine.signin import SignInRefused, on_sign_in_page, path_matches, refused_message, sign_in_by_person
 from optout.engine.wait import poll_until
@@ -25,8 +27,8 @@ from optout.progress import Progress
 from optout.results import Result, State
 from optout.schema import Flow, Form, Setting
 
-__all__ = ["Account", "AccountUnusable", "Engine", "Job", "Outcome", "PlatformRun", "Progress", "RunOptions",
-           "SignInRefused", "SignInSecrets", "file_name", "on_sign_in_page", "path_matches", "poll_until",
+__all__ = ["Account", "AccountUnusable", "Email", "Engine", "Job", "Outcome", "PlatformRun", "Progress", "RunOptions",
+           "SignInRefused", "SignInSecrets", "compose", "file_name", "on_sign_in_page", "path_matches", "poll_until",
            "refused_message", "sign_in_by_person"]
 
 CLOSE_PAGE_SECONDS = 10
@@ -84,7 +86,7 @@ class Engine:
         return results
 
     async def run_platform(self, job: Job) -> list[Result]:
-        known = {s.id: known_without_browser(job, s) for s in job.settings}
+        known = {s.id: known_without_browser(job, s, self.options) for s in job.settings}
         runnable = [s for s in job.settings if known[s.id] is None]
         results = {s.id: [result] for s in job.settings if (result := known[s.id]) is not None}
         if runnable:  # otherwise there is nothing to look at, and no browser starts
@@ -114,10 +116,13 @@ class Engine:
             self.progress(f"could not close a page: {type(exc).__name__}")
 
 
-def known_without_browser(job: Job, setting: Setting) -> Result | None:
-    """Settings whose state needs no page: a platform without an opt-out (advice), and a form
-    already sent (forms cannot be read back, and one is never sent twice)."""
+def known_without_browser(job: Job, setting: Setting, options: RunOptions) -> Result | None:
+    """Settings whose state needs no page: a platform without an opt-out (advice), a request the
+    person sends (an e-mail), and a form already sent (forms cannot be read back, and one is
+    never sent twice)."""
     flow = job.flow
+    if setting.request is not None:
+        return request_result(job, setting, options)
     if setting.control is None:
         return Result(flow.platform, setting.id, setting.title, State.NOT_OFFERED, setting.advice or "")
     record = job.account.submission(setting.id) if isinstance(setting.control, Form) else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Literal, Protocol
 
 from optout.results import State
+from optout.schema import Ask
 
 
 class AccountUnusable(Exception):
@@ -47,6 +48,10 @@ class Account(Protocol):
         """The recorded submission of a form setting (forms cannot be read back)."""
 
     def record_submission(self, setting_id: str, record: dict) -> None: ...
+
+    def answer(self, ask: Ask) -> str:
+        """What the person gives for what a request asks (from the environment, else asked when a
+        person is there); AccountUnusable saying how to give it when nobody did."""
 
 
 class Outcome(Exception):

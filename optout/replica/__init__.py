@@ -13,7 +13,7 @@
     x.py, chatgpt.py, claude.py, discord.py, github.py, google.py + gemini.py, meta.py,
     wordpress.py, medium.py, tumblr.py, substack.py, squarespace.py, figma.py, hubspot.py, grok.py,
     quora.py, pinterest.py, copilot.py, perplexity.py, grammarly.py, adobe.py, canva.py,
-    mistral.py: one module a platform (rows.py: settings rows several of them share)
+    mistral.py, udemy.py, deviantart.py, alexa.py: one module a platform (rows.py: settings rows several of them share)
 
 Register a new site in SITES (HOSTS follows from it).
 """
@@ -24,10 +24,12 @@ from typing import Callable
 
 from optout.replica import (
     adobe,
+    alexa,
     canva,
     chatgpt,
     claude,
     copilot,
+    deviantart,
     discord,
     figma,
     gemini,
@@ -46,6 +48,7 @@ from optout.replica import (
     squarespace,
     substack,
     tumblr,
+    udemy,
     wordpress,
     x,
 )
@@ -78,6 +81,9 @@ SITES: dict[str, Callable[..., Site]] = {
     "adobe": adobe.AdobeReplica,
     "canva": canva.CanvaReplica,
     "mistral": mistral.MistralReplica,
+    "udemy": udemy.UdemyReplica,
+    "deviantart": deviantart.DeviantArtReplica,
+    "alexa": alexa.AlexaReplica,
 }
 HOSTS: dict[str, list[str]] = {name: list(site.hosts) for name, site in SITES.items()}
 

@@ -406,8 +406,9 @@ def _saved(value: Value) -> str:
 
 def switch(key: str, label_id: str, on: bool, *, native: bool = False, disabled: bool = False) -> str:
     """A switch named by the element label_id. native: an <input type=checkbox role=switch> as
-    some sites use; else a <button role=switch>. disabled: shown, but not for this account to change."""
-    attributes = f'aria-labelledby="{label_id}" data-key="{key}" data-saved="{_saved(on)}"{" disabled" if disabled else ""}'
+    some sites use; else a <button role=switch>. disabled: greyed out, it takes no clicks."""
+    attributes = f'aria-labelledby="{label_id}" data-key="{key}" data-saved="{_saved(on)}"'
+    attributes += " disabled" if disabled else ""
     if native:
         return f'<input type="checkbox" role="switch" class="switch" {attributes}{" checked" if on else ""}>'
     return (f'<button type="button" role="switch" class="switch" aria-checked="{str(on).lower()}" {attributes}>'

@@ -32,6 +32,10 @@ PAGES = {
     "claude": ("/settings/data-privacy-controls", "/login?returnTo=%2Fsettings%2Fdata-privacy-controls", None),
     "discord": ("/channels/@me", "/login?redirect_to=%2Fchannels%2F%40me", "discordapp.com"),
     "github": ("/settings/copilot/features", "/login?return_to=%2Fsettings%2Fcopilot%2Ffeatures", "www.github.com"),
+    "udemy": ("/instructor/account/", "/join/login-popup/?next=%2Finstructor%2Faccount%2F", "udemy.com"),
+    "deviantart": ("/settings/general", "/users/login?referer=%2Fsettings%2Fgeneral", "deviantart.com"),
+    "alexa": ("/alexa-privacy/apd/myd/manage/improve",
+              "/ap/signin?openid.return_to=%2Falexa-privacy%2Fapd%2Fmyd%2Fmanage%2Fimprove", "amazon.com"),
 }
 SMALL = pytest.mark.parametrize("name", list(PAGES))
 
