@@ -31,7 +31,21 @@ class OptoutGroup(TyperGroup):
 
 
 app = typer_app("Find the AI-training switches platforms bury, turn them off, and prove they stay off.",
-                cls=OptoutGroup, add_completion=False, rich_markup_mode=None)
+                cls=OptoutGroup, rich_markup_mode=None)
+
+
+def show_version(asked: bool) -> None:
+    if asked:
+        from optout import __version__
+
+        output.say(f"optout {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def options(version: bool = typer.Option(False, "--version", callback=show_version, is_eager=True,
+                                         help="Print optout's version and exit.")) -> None:
+    pass  # options for every command; the help text is the app's
 for command in (check, apply, login, demo, scheduled, status):
     app.command()(command)
 app.command("history")(history_command)
