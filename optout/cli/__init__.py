@@ -10,6 +10,7 @@ from typer.core import TyperGroup
 
 from optout.cli import output
 from optout.cli.accounts import credentials_app, session_app
+from optout.cli.doctor import doctor
 from optout.cli.flows import flows_app
 from optout.cli.monitor import history_command, report, status
 from optout.cli.options import typer_app
@@ -50,6 +51,7 @@ for command in (check, apply, login, demo, scheduled, status):
     app.command()(command)
 app.command("history")(history_command)
 app.command()(report)
+app.command()(doctor)
 app.add_typer(flows_app, name="flows")
 app.add_typer(credentials_app, name="credentials")
 app.add_typer(session_app, name="session")
