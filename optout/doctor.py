@@ -134,13 +134,12 @@ def _mode(path: Path) -> int:
 
 
 def flows() -> Finding:
-    from optout.errors import UsageError
     from optout.loader import flows_dir, load_flows, local_flows_dir
 
     try:
         loaded = load_flows()
-    except UsageError as exc:  # FlowFileError: str() is its problems, one a line
-        return Finding("flows", PROBLEM, f"a flow file is invalid: {str(exc).splitlines()[0]}",
+    except OptoutError as exc:  # FlowFileError (str(): its problems, one a line), or a home that cannot be read
+        return Finding("flows", PROBLEM, f"the flows cannot be loaded: {str(exc).splitlines()[0]}",
                        "Fix or move aside the file named; `optout flows validate FILE` shows every problem.")
     local = sorted(platform for platform, flow in loaded.items() if flow.local)
     found = f"{len(loaded)} valid" + (f"; your local flows in {local_flows_dir()} replace {', '.join(local)}"
