@@ -49,7 +49,7 @@ def ready(findings: list[Finding]) -> bool:
 def browser() -> Finding:
     """The browser a run uses, started once and closed again: found on disk is not enough."""
     try:
-        path, version = asyncio.run(_launched())
+        path, login_path, version = asyncio.run(_launched())
     except OptoutError as exc:  # BrowserUnavailable: none found, or OPTOUT_BROWSER points nowhere
         return Finding("browser", PROBLEM, "no usable browser", exc.message)
     except Exception as exc:  # Playwright's own errors: a browser that is there and will not start
@@ -58,15 +58,17 @@ def browser() -> Finding:
                        "Reinstall it (Debian/Ubuntu: `sudo apt-get install --reinstall chromium`), or set "
                        "OPTOUT_BROWSER to another Chromium-based browser's executable.")
     where = path or "Playwright's own Chromium"
-    return Finding("browser", OK, f"{where}, version {version}, starts")
+    signs_in = f"; `optout login` opens {login_path}" if login_path != path else ""
+    return Finding("browser", OK, f"{where}, version {version}, starts{signs_in}")
 
 
-async def _launched() -> tuple[str | None, str]:
+async def _launched() -> tuple[str | None, str | None, str]:
+    """(the browser runs use, the one `optout login` opens, the version of the first, started once)."""
     from optout import browser as adapter  # Playwright loads only for this check
 
-    path = adapter.find_browser()
+    path, login_path = adapter.find_browser(), adapter.find_browser(prefer_chrome=True)
     async with adapter.launch(adapter.LaunchOptions()) as driver:
-        return path, driver.version
+        return path, login_path, driver.version
 
 
 def keyring() -> Finding:

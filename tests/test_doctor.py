@@ -3,6 +3,7 @@ and each thing check and apply need, when missing, named with its fix and exit 1
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
@@ -37,9 +38,14 @@ def test_this_machine_is_ready(cli):
     assert {found["scheduler"]["status"], found["notifications"]["status"]} <= {"ok", "warning"}
 
 
-def test_without_a_keyring_it_is_not_ready_and_names_the_keyring(cli):
-    shown = cli("doctor", env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+def test_without_a_keyring_it_is_not_ready_and_names_the_keyring(cli, tmp_path):
+    chrome = tmp_path / "google-chrome"  # only `optout login` prefers it: runs keep the Chromium found first
+    chrome.write_text("#!/bin/sh\nexit 1\n")
+    chrome.chmod(0o700)
+    shown = cli("doctor", env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+                               "PATH": f"{tmp_path}:{os.environ['PATH']}"})
     assert shown.returncode == ExitCode.NOT_READY == 1
+    assert f", starts; `optout login` opens {chrome} " in shown.stdout
     assert ("│ keyring       │ problem │ no system keyring is available (the keyring backend is "
             "keyring.backends.fail.Keyring): `credentials set` cannot store logins, and sessions are not saved") \
         in shown.stdout
