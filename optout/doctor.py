@@ -50,7 +50,10 @@ def browser() -> Finding:
     """The browser a run uses, started once and closed again: found on disk is not enough."""
     try:
         path, login_path, version = asyncio.run(_launched())
-    except OptoutError as exc:  # BrowserUnavailable: none found, or OPTOUT_BROWSER points nowhere
+    except OptoutError as exc:  # BrowserUnavailable: OPTOUT_BROWSER points nowhere, or none found (it says what to do)
+        if os.environ.get("OPTOUT_BROWSER"):
+            return Finding("browser", PROBLEM, exc.message, "Point OPTOUT_BROWSER at a Chromium-based browser's "
+                           "executable, or unset it to use an installed Chromium or Chrome.")
         return Finding("browser", PROBLEM, "no usable browser", exc.message)
     except Exception as exc:  # Playwright's own errors: a browser that is there and will not start
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

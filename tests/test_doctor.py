@@ -60,8 +60,10 @@ def test_a_missing_browser_an_unusable_home_and_a_bad_origin_map_are_each_named_
                                              "OPTOUT_ORIGIN_MAP": "www.linkedin.com=10.0.0.1:443"})
     found = by_check(document)
     assert (code, document["ready"]) == (ExitCode.NOT_READY, False)
-    assert found["browser"] == {"check": "browser", "status": "problem", "found": "no usable browser",
-                                "fix": "OPTOUT_BROWSER points to /nonexistent/chrome, which does not exist."}
+    assert found["browser"] == {"check": "browser", "status": "problem",
+                                "found": "OPTOUT_BROWSER points to /nonexistent/chrome, which does not exist.",
+                                "fix": "Point OPTOUT_BROWSER at a Chromium-based browser's executable, or unset it "
+                                       "to use an installed Chromium or Chrome."}
     assert found["home"] == {"check": "home", "status": "problem", "found": "OPTOUT_HOME cannot be used",
                              "fix": f"OPTOUT_HOME {home} is a file, not a directory: set OPTOUT_HOME to a directory, "
                                     "or move the file aside."}

@@ -5,6 +5,7 @@ tests/test_schedulers_<name>.py."""
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import shutil
@@ -17,7 +18,7 @@ import pytest
 from optout import schedule, schedulers
 from optout.home import DamagedFileError
 from optout.schedule import Schedule, ScheduleError
-from optout.schedulers import cron
+from optout.schedulers import cron, systemd
 from optout.schedulers.base import Scheduler
 from optout.schedulers.cron import MARKER as CRON_MARKER
 
@@ -223,6 +224,18 @@ def test_install_warns_when_cron_runs_nothing_and_notifications_cannot_show(own_
             running.kill()
     assert installed.returncode == 0, installed.stderr
     assert "cron daemon" not in installed.stderr and "notifications" not in installed.stderr
+
+
+def test_install_warns_when_a_systemd_timer_runs_only_while_logged_in(tmp_path):
+    if (systemd.LINGER_DIR / getpass.getuser()).exists():
+        pytest.skip("lingering is on for this user")
+    home, env = tmp_path / "home", tools(tmp_path / "bin", systemctl="exit 0")
+    installed = optout(home, "schedule", "install", "--every", "daily", "--scheduler", "systemd", env=env)
+    assert installed.returncode == 0, installed.stderr
+    assert ("warning: systemd: lingering is off, so the timer runs only while you are logged in. Run `loginctl "
+            "enable-linger` to have it run always.\n") in installed.stderr
+    assert optout(home, "schedule", "remove", env=env).stdout.startswith("Removed the systemd schedule (daily")
+    assert list((tmp_path / "bin" / "config" / "systemd" / "user").iterdir()) == []
 
 
 def test_a_failed_install_removes_what_it_wrote(tmp_path):
