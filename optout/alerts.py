@@ -19,6 +19,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 from typing import Callable, Sequence
 from urllib.parse import urlsplit
 
@@ -224,11 +225,35 @@ def windows_toast_script(title: str, body: str) -> str:
     ])
 
 
+def desktop_problem(system: str = sys.platform) -> str | None:
+    """Why a desktop notification cannot be shown here; None when, as far as can be told without
+    showing one, it can."""
+    tool = desktop_command("", "", system)[0]
+    missing = missing_tool(tool)
+    if missing or tool != "notify-send":
+        return missing
+    return None if session_bus() else "there is no desktop session (no D-Bus session bus) to show them in."
+
+
+def session_bus() -> bool:
+    """Whether a D-Bus session bus is there: notify-send talks to the desktop through it."""
+    if os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        return True
+    return hasattr(os, "getuid") and Path(f"/run/user/{os.getuid()}/bus").exists()
+
+
+def missing_tool(tool: str) -> str | None:
+    if shutil.which(tool) is not None:
+        return None
+    hint = " (Debian/Ubuntu: apt-get install libnotify-bin)" if tool == "notify-send" else ""
+    return f"{tool} is not available{hint}."
+
+
 def notify_desktop(title: str, body: str) -> None:
     command = desktop_command(title, body)
-    if shutil.which(command[0]) is None:
-        hint = " (Debian/Ubuntu: apt-get install libnotify-bin)" if command[0] == "notify-send" else ""
-        raise AlertError(f"{command[0]} is not available{hint}.")
+    missing = missing_tool(command[0])
+    if missing:
+        raise AlertError(missing)
     try:
         completed = subprocess.run(command, capture_output=True, text=True, timeout=NOTIFY_TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:

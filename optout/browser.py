@@ -149,6 +149,11 @@ class PlaywrightDriver:
         self.browser = browser
         self.options = options
 
+    @property
+    def version(self) -> str:
+        """The browser's own version, as `optout doctor` shows it."""
+        return self.browser.version
+
     async def open_page(self, platform: str, domains: list[str], session: dict | None) -> PlaywrightPage:
         context = await self.browser.new_context(
             locale=self.options.locale,

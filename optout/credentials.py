@@ -34,6 +34,7 @@ from keyring.errors import NoKeyringError, PasswordDeleteError
 
 from optout import crypto
 from optout.errors import OptoutError
+from optout.exitcodes import ExitCode
 from optout.home import optout_home, private_dir, write_private
 
 SERVICE = "optout"
@@ -44,6 +45,12 @@ PLATFORM_ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # a flow's `platform` (optout.s
 
 class CredentialsError(OptoutError):
     """The keyring could not do what was asked; the message is meant for the user."""
+
+
+class NoKeyring(CredentialsError):
+    """No keyring can hold a login here (a server, a container, a session without Secret Service)."""
+
+    exit_code = ExitCode.NO_KEYRING
 
 
 @dataclass(frozen=True)
@@ -133,9 +140,10 @@ def store(platform: str, username: str, password: str, totp_secret: str | None =
     """Keep the login in the keyring (one item) for the hosts in `domains`, where it may be typed,
     and note the platform in the index."""
     _check_platform(platform)
+    backend = keyring_for(platform)
     login = {"username": username, "password": password, "totp_secret": totp_secret, "domains": list(domains)}
     try:
-        _backend_or_raise().set_password(SERVICE, platform, json.dumps(login))
+        backend.set_password(SERVICE, platform, json.dumps(login))
     except Exception as error:  # backends raise their own types (secretstorage, dbus, win32...)
         raise CredentialsError(
             f"Could not save the login for {platform} in the system keyring ({_describe(error)}). "
@@ -177,14 +185,41 @@ def stored_platforms() -> dict[str, str]:
 
 def keyring_available() -> bool:
     """Whether a real keyring answers; probing never prints and never raises."""
+    return keyring_problem() is None
+
+
+def keyring_problem() -> str | None:
+    """Why no keyring can hold optout's secrets, in a few words; None when one answers. Probing
+    never prints and never raises."""
     backend = _usable_backend()
     if backend is None:
-        return False
+        return f"no system keyring is available (the keyring backend is {keyring_name()})"
     try:
         backend.get_password(SERVICE, SESSION_KEY_ENTRY)
-    except Exception:
-        return False
-    return True
+    except Exception as error:
+        return f"the keyring ({keyring_name()}) does not answer: {_describe(error)}"
+    return None
+
+
+def keyring_name() -> str:
+    """The active keyring backend, as PYTHON_KEYRING_BACKEND names it."""
+    try:
+        backend = keyring.get_keyring()
+    except Exception as error:  # a bad PYTHON_KEYRING_BACKEND or keyringrc
+        return f"one that could not be loaded ({_describe(error)})"
+    return f"{type(backend).__module__}.{type(backend).__qualname__}"
+
+
+def keyring_for(platform: str) -> KeyringBackend:
+    """The keyring that will hold the platform's login; NoKeyring, saying what to do instead, when
+    there is none (asked before the password is, so nobody types one for nothing)."""
+    backend = _usable_backend()
+    if backend is None:
+        raise NoKeyring(f"No system keyring is available to store the login for {platform} (the keyring backend "
+                        f"is {keyring_name()}). Run a Secret Service keyring (such as gnome-keyring) in your "
+                        f"session, or set {env_var_name(platform, 'username')} and "
+                        f"{env_var_name(platform, 'password')} instead.")
+    return backend
 
 
 def session_key(create: bool = True) -> bytes | None:

@@ -53,6 +53,10 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX results_by_target ON results (platform, setting, item, run_id);
     """,
+    """
+    -- NULL: the run read the real sites; else the origin map it went through ("host=address:port, ...")
+    ALTER TABLE runs ADD COLUMN origin_map TEXT;
+    """,
 ]
 
 
@@ -84,6 +88,7 @@ class Run:
     trigger: str
     command: str
     exit_code: int | None
+    origin_map: str | None = None  # "host=address:port, ...": pages came from replicas, not the real sites
 
     @property
     def finished(self) -> bool:
@@ -107,6 +112,7 @@ class Row:
     flow_sha256: str | None = None
     evidence: str | None = None
     evidence_before: str | None = None
+    origin_map: str | None = None  # of the run: "host=address:port, ..." when it read replicas
 
     @property
     def target(self) -> str:
@@ -203,11 +209,12 @@ def unusable(path: Path, exc: sqlite3.DatabaseError | OSError) -> HistoryError:
     return HistoryError(f"The history database {path} cannot be used: {why} ({exc}). {todo}")
 
 
-def start_run(trigger: str, command: str) -> int:
-    """Open a run (its own transaction), so even a run that never finishes is on record."""
+def start_run(trigger: str, command: str, origin_map: str | None = None) -> int:
+    """Open a run (its own transaction), so even a run that never finishes is on record. `origin_map`:
+    the map the run goes through ("host=address:port, ..."), so its results are never taken for the real sites'."""
     with connect() as db, transaction(db):
-        cursor = db.execute("INSERT INTO runs (started_at, trigger, command) VALUES (?, ?, ?)",
-                            (utc_now(), trigger, command))
+        cursor = db.execute("INSERT INTO runs (started_at, trigger, command, origin_map) VALUES (?, ?, ?, ?)",
+                            (utc_now(), trigger, command, origin_map))
         assert cursor.lastrowid is not None  # an INSERT into a rowid table always sets it
         return cursor.lastrowid
 
@@ -229,7 +236,7 @@ def finish_run(run_id: int, results: list[Result], flows: dict[str, FlowVersion]
 
 def runs(*, since: str | None = None) -> list[Run]:
     with connect() as db:
-        found = db.execute("SELECT id, started_at, ended_at, trigger, command, exit_code FROM runs "
+        found = db.execute("SELECT id, started_at, ended_at, trigger, command, exit_code, origin_map FROM runs "
                            "WHERE started_at >= ? ORDER BY id", (since or "",)).fetchall()
     return [Run(*values) for values in found]
 
@@ -244,7 +251,7 @@ def rows(*, platform: str | None = None, since: str | None = None, before_run: i
             clauses.append(clause)
             values.append(value)
     query = ("SELECT r.run_id, r.platform, r.setting, r.item, r.title, r.state, r.changed, r.detail, r.checked_at, "
-             "r.flow_schema, r.flow_sha256, r.evidence, r.evidence_before "
+             "r.flow_schema, r.flow_sha256, r.evidence, r.evidence_before, runs.origin_map "
              "FROM results r JOIN runs ON runs.id = r.run_id "
              f"WHERE {' AND '.join(clauses)} ORDER BY r.run_id, r.id")
     with connect() as db:

@@ -31,6 +31,7 @@ th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #e5e7
 figure { display: inline-block; margin: .5rem 1rem 1rem 0; max-width: 32rem; vertical-align: top; }
 figure img { max-width: 100%; border: 1px solid #9ca3af; }
 figcaption { font-size: .85rem; color: #374151; }
+.replica { border: 2px solid #b45309; background: #fef3c7; padding: .6rem .9rem; }
 """
 
 
@@ -71,6 +72,7 @@ def render(found: list[Row], generated_at: str | None = None) -> str:
 </head>
 <body>
 <h1>AI-training settings: history and evidence</h1>
+{replica_notice(found)}
 <p>Recorded by optout, which reads each setting in a real browser and re-reads it after every change.
 {escape(intro)}. Generated {escape(readable_time(generated_at or utc_now()))}.</p>
 {summary_table(summary)}
@@ -78,6 +80,20 @@ def render(found: list[Row], generated_at: str | None = None) -> str:
 </body>
 </html>
 """
+
+
+def replica_notice(found: list[Row]) -> str:
+    """First thing on the page when runs went through an origin map: those pages came from a replica,
+    so the report must never pass for evidence about the real site."""
+    mapped = {row.run_id: row.origin_map for row in found if row.origin_map}
+    if not mapped:
+        return ""
+    routes = sorted({route for origin_map in mapped.values() for route in origin_map.split(", ")})
+    shown = ", ".join(f"{host} → {address}" for host, _, address in (route.partition("=") for route in routes))
+    runs = len({row.run_id for row in found})
+    return (f'<p class="replica"><strong>Made against a replica, not the real sites.</strong> {len(mapped)} of '
+            f"{runs} runs went through an origin map ({escape(shown)}): their pages came from those addresses, "
+            "so their results are no evidence about the real sites.</p>")
 
 
 def state_label(state: State) -> str:

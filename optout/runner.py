@@ -140,7 +140,8 @@ class Runner:
             if any(setting.request or setting.control and setting.control.kind == "form" for setting in settings):
                 read_submissions()  # a damaged record stops the run here, before any form could be sent twice
             command = "dry-run" if dry_run else "apply" if apply else "check"
-            run_id = recorded(history.start_run, self.trigger, command)
+            through = ", ".join(str(mapping) for mapping in self.origin_map) or None
+            run_id = recorded(history.start_run, self.trigger, command, through)
             try:
                 results = run_coroutine(self._run(jobs, options, needs_browser))
             except BaseException as exc:

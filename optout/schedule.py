@@ -14,11 +14,15 @@ import re
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from optout import alerts
 from optout.errors import UsageError
 from optout.home import optout_home, private_dir, read_json, write_private
 from optout.results import utc_now
+
+if TYPE_CHECKING:  # the schedulers import this module: they are reached inside the functions below
+    from optout.schedulers.base import Caveat, Scheduler
 
 NAME = "optout"  # of the timer, the task, the files
 JITTER_SECONDS = 600  # scheduled runs start up to this much later, so many machines do not arrive at once
@@ -104,16 +108,32 @@ def scheduler_says(scheduler: str) -> str:
     return schedulers.get(scheduler).says()
 
 
+def scheduler_caveats(scheduler: str) -> list[Caveat]:
+    """What keeps the scheduler from running an installed entry on this machine (empty: nothing known)."""
+    from optout import schedulers
+
+    return schedulers.get(scheduler).caveats()
+
+
 def replace(schedule: Schedule, scheduler: str, webhook: str | None = None) -> Installed:
     """Install the schedule with this scheduler in place of any installed before (with this one or
-    another), remember it, and the webhook alerts go to when one is given."""
+    another), remember it, and the webhook alerts go to when one is given. An install that fails
+    removes what it had written: a half-installed schedule would run nothing, or run unseen."""
     from optout import schedulers
 
     previous = load_installed()
     if previous and previous.scheduler != scheduler:
         schedulers.get(previous.scheduler).uninstall()
     command = scheduled_command(schedule, optout_home().resolve(), default_python())
-    entries = schedulers.get(scheduler).install(schedule, command)
+    chosen = schedulers.get(scheduler)
+    try:
+        entries = chosen.install(schedule, command)
+    except (ScheduleError, OSError) as exc:
+        if previous:
+            forget_installed()  # replaced or removed above: nothing of it runs any more
+        reason = str(exc) if isinstance(exc, ScheduleError) else f"{exc.filename}: {exc.strerror}"
+        raise ScheduleError(f"The {scheduler} schedule could not be installed ({reason}). "
+                            f"{remove_after_failure(chosen)}") from None
     installed = Installed(schedule, scheduler, entries, utc_now())
     save_installed(installed)
     if webhook:
@@ -121,17 +141,39 @@ def replace(schedule: Schedule, scheduler: str, webhook: str | None = None) -> I
     return installed
 
 
-def remove() -> Installed | None:
-    """Remove the installed schedule and the webhook saved with it; what was removed (None: nothing was)."""
+def remove_after_failure(scheduler: Scheduler) -> str:
+    """Undo a failed install; what the person is told about what is left."""
+    try:
+        scheduler.uninstall()
+    except (ScheduleError, OSError):
+        return "Nothing is scheduled; `optout schedule remove` removes what the install had written."
+    return "What it had written is removed: nothing is scheduled."
+
+
+@dataclass(frozen=True)
+class Removed:
+    installed: Installed | None  # the schedule schedule.json recorded (None: none was)
+    leftovers: list[str]  # entries of optout's found in this system's schedulers besides it, now removed
+
+
+def remove() -> Removed:
+    """Remove the installed schedule and the webhook saved with it, and any entry of optout's left in
+    this system's schedulers without a record (a failed install, a schedule.json moved aside)."""
     from optout import schedulers
 
     installed = load_installed()
-    if installed is None:
-        return None
-    schedulers.get(installed.scheduler).uninstall()
-    forget_installed()
-    alerts.save_webhook(None)
-    return installed
+    if installed is not None:
+        schedulers.get(installed.scheduler).uninstall()
+    leftovers = []
+    for scheduler in schedulers.of_system():
+        found = scheduler.entries()
+        if found:
+            scheduler.uninstall()
+            leftovers += found
+    if installed is not None:
+        forget_installed()
+        alerts.save_webhook(None)
+    return Removed(installed, leftovers)
 
 
 # -- what was installed ----------------------------------------------------------------------

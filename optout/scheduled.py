@@ -5,6 +5,7 @@ and alerts on drift on every channel, including the desktop."""
 from __future__ import annotations
 
 import logging
+import os
 import random
 import time
 from dataclasses import dataclass, replace
@@ -14,7 +15,7 @@ from logging.handlers import RotatingFileHandler
 from optout import alerts
 from optout.errors import OptoutError
 from optout.exitcodes import ExitCode
-from optout.home import HomeError, private_dir
+from optout.home import PRIVATE_FILE_MODE, HomeError, private_dir
 from optout.results import Result, exit_code_for
 from optout.runner import Runner
 
@@ -22,12 +23,22 @@ LOG_BYTES = 1_000_000
 LOG_BACKUPS = 5
 
 
+class PrivateLog(RotatingFileHandler):
+    """The rotating log, 0600 like every file optout keeps (it names accounts, hosts and states),
+    also when rotation starts a new file and when an older optout left one readable by others."""
+
+    def _open(self):
+        descriptor = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE_MODE)
+        os.fchmod(descriptor, PRIVATE_FILE_MODE)
+        return open(descriptor, self.mode, encoding=self.encoding, errors=self.errors)
+
+
 def open_log() -> logging.Logger:
     log = logging.getLogger("optout.scheduled")
     if not log.handlers:
         path = private_dir("logs") / "optout.log"
         try:
-            handler = RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
+            handler = PrivateLog(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
         except OSError as exc:
             raise HomeError(f"Cannot write the log {path}: {exc.strerror}.") from None
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))

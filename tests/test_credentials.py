@@ -13,6 +13,7 @@ from optout import credentials
 from optout.accounts import CredentialsRefused, StoredAccount
 from optout.credentials import Credentials, CredentialsError
 from optout.engine import AccountUnusable
+from optout.exitcodes import ExitCode
 from optout.loader import bundled_flows_dir, load_flow
 from optout.replica.linkedin import DEMO_PASSWORD, DEMO_USERNAME
 from optout.sessions import SessionStore
@@ -105,15 +106,25 @@ def test_fail_backend_from_environment_prints_nothing_in_a_fresh_process(tmp_pat
     )
 
 
+NO_KEYRING_TO_STORE = (
+    "No system keyring is available to store the login for linkedin (the keyring backend is "
+    "keyring.backends.fail.Keyring). Run a Secret Service keyring (such as gnome-keyring) in your session, or set "
+    "OPTOUT_LINKEDIN_USERNAME and OPTOUT_LINKEDIN_PASSWORD instead."
+)
+
+
 def test_store_without_keyring_raises_a_clear_error(no_keyring, isolated_home):
-    with pytest.raises(CredentialsError) as raised:
+    with pytest.raises(credentials.NoKeyring) as raised:
         credentials.store(PLATFORM, "ada@example.com", "pw", domains=DOMAINS)
 
-    assert str(raised.value) == (
-        "Could not save the login for linkedin in the system keyring (no system keyring is available). "
-        "Unlock the keyring and try again, or set OPTOUT_LINKEDIN_USERNAME and OPTOUT_LINKEDIN_PASSWORD instead."
-    )
+    assert str(raised.value) == NO_KEYRING_TO_STORE
     assert credentials.stored_platforms() == {}
+
+
+def test_set_without_a_keyring_exits_with_its_own_code_before_asking_for_the_password(optout_cli, no_keyring,
+                                                                                       isolated_home):
+    code, out, err = optout_cli("credentials", "set", "linkedin", "--username", "ada@example.com", "--password-stdin")
+    assert (code, out, err) == (ExitCode.NO_KEYRING, "", f"error: {NO_KEYRING_TO_STORE}\n")
 
 
 def test_remove_without_keyring_raises_a_clear_error(no_keyring, isolated_home):

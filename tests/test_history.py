@@ -4,6 +4,7 @@ disk told apart, without ever costing a run its results or its lock."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -61,6 +62,23 @@ def test_an_older_database_migrates_forward_and_keeps_its_runs(home):
     with history.connect(migrations=[*MIGRATIONS, added]) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) + 1
         assert db.execute("SELECT command, note FROM runs").fetchall() == [("check", "migrated")]
+
+
+def test_a_database_from_before_origin_maps_were_recorded_still_opens(home, optout_cli):
+    history.database_path()  # creates the home
+    with history.connect(migrations=MIGRATIONS[:1]) as db:
+        db.execute("INSERT INTO runs (started_at, ended_at, trigger, command, exit_code) "
+                   "VALUES ('2025-01-01T00:00:00+00:00', '2025-01-01T00:01:00+00:00', 'manual', 'check', 0)")
+        db.execute("INSERT INTO results (run_id, platform, setting, title, state, changed, detail, checked_at) "
+                   "VALUES (1, 'linkedin', 'generative-ai', 'Data for AI', 'opted_out', 0, 'Off.', "
+                   "'2025-01-01T00:00:30+00:00')")
+    code, out, err = optout_cli("history", "--json")
+    assert (code, err) == (0, "")
+    [run] = json.loads(out)["runs"]
+    assert (run["command"], run["origin_map"], run["results"][0]["state"], run["results"][0]["origin_map"]) == (
+        "check", None, "opted_out", None)
+    with history.connect() as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
 
 
 def test_a_database_from_a_newer_optout_is_refused(home):

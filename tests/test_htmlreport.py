@@ -48,6 +48,7 @@ def test_timeline_and_proof(tmp_path):
     assert [base64.b64decode(data) for data in embedded] == [
         (tmp_path / f"{n}.png").read_bytes() for n in ["found-on", "before", "after", "on-again"]]
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert 'class="replica"' not in html  # read from the real sites: no replica notice
     assert "1 settings, 7 runs, from 2025-01-01 08:00:00 UTC to 2025-01-07 08:00:00 UTC" in html
     assert "2025-01-01 08:00:00 UTC to 2025-01-02 08:00:00 UTC" in html
 

@@ -67,3 +67,19 @@ def test_commands_that_need_no_browser_never_load_playwright(optout, tmp_path, a
     imported = [line.rsplit("|", 1)[-1].strip() for line in completed.stderr.splitlines() if "import time:" in line]
     assert "optout.history" in imported
     assert not [name for name in imported if name.startswith("playwright")]
+
+
+def test_a_run_through_an_origin_map_is_recorded_and_the_report_says_so_first(optout, tmp_path):
+    mapped = optout("-m", "optout", "check", "example", "--origin-map", "www.example.com=127.0.0.1:8443")
+    assert mapped.returncode == 0, mapped.stderr
+    assert optout("-m", "optout", "check", "example").returncode == 0
+    runs = json.loads(optout("-m", "optout", "history", "--json").stdout)["runs"]
+    assert [run["origin_map"] for run in runs] == ["www.example.com=127.0.0.1:8443", None]
+    assert [row["origin_map"] for run in runs for row in run["results"]] == ["www.example.com=127.0.0.1:8443", None]
+
+    assert optout("-m", "optout", "report", "--html", str(tmp_path / "r.html")).returncode == 0
+    page = (tmp_path / "r.html").read_text()
+    notice = ('<p class="replica"><strong>Made against a replica, not the real sites.</strong> 1 of 2 runs went '
+              "through an origin map (www.example.com → 127.0.0.1:8443): their pages came from those addresses, so "
+              "their results are no evidence about the real sites.</p>")
+    assert notice in page and page.index(notice) < page.index("<table")

@@ -5,6 +5,7 @@ tests/test_schedulers_<name>.py."""
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ import pytest
 from optout import schedule, schedulers
 from optout.home import DamagedFileError
 from optout.schedule import Schedule, ScheduleError
+from optout.schedulers import cron, systemd
 from optout.schedulers.base import Scheduler
 from optout.schedulers.cron import MARKER as CRON_MARKER
 
@@ -63,20 +65,30 @@ def test_scheduler_choice_per_os():
 
 
 class Recording(Scheduler):
-    """A scheduler that keeps what it was asked to do, and whether this machine 'has' it."""
+    """A scheduler that keeps what it was asked to do, whether this machine 'has' it, and the
+    entries it holds (an install writes its entry before it can fail with `fails`)."""
 
     def __init__(self, name: str, available: bool = True):
         self.name, self.there, self.calls = name, available, []
+        self.held: list[str] = []
+        self.fails: str | None = None
 
     def available(self) -> bool:
         return self.there
 
+    def entries(self):
+        return list(self.held)
+
     def install(self, plan, command):
         self.calls.append(("install", plan, command))
-        return [f"{self.name}: entry"]
+        self.held = [f"{self.name}: entry"]
+        if self.fails:
+            raise ScheduleError(self.fails)
+        return list(self.held)
 
     def uninstall(self):
         self.calls.append(("uninstall",))
+        self.held = []
 
     def says(self):
         return f"{self.name} says hello"
@@ -124,11 +136,28 @@ def test_replacing_with_another_scheduler_removes_the_old_entry_first(recorded, 
 
 
 def test_removing_uninstalls_and_forgets_the_schedule_and_its_webhook(recorded, tmp_path):
-    assert schedule.remove() is None
+    assert schedule.remove() == schedule.Removed(None, [])
     installed = schedule.replace(PLANS["daily"], "launchd", webhook="https://hooks.example/x")
-    assert schedule.remove() == installed
+    assert schedule.remove() == schedule.Removed(installed, [])
     assert recorded["launchd"].calls[-1] == ("uninstall",)
     assert schedule.load_installed() is None and not (tmp_path / "home" / "alerts.json").exists()
+
+
+def test_removing_also_removes_entries_no_schedule_file_records(recorded):
+    recorded["cron"].held = ["crontab: 0 9 * * * optout scheduled"]
+    installed = schedule.replace(PLANS["daily"], "systemd")
+    assert schedule.remove() == schedule.Removed(installed, ["crontab: 0 9 * * * optout scheduled"])
+    assert recorded["cron"].calls == [("uninstall",)] and recorded["cron"].held == []
+
+
+def test_a_failed_install_removes_what_it_wrote_and_the_schedule_it_replaced(recorded):
+    schedule.replace(PLANS["daily"], "cron")
+    recorded["cron"].fails = "`crontab -` failed: no space left"
+    with pytest.raises(ScheduleError) as raised:
+        schedule.replace(PLANS["weekly"], "cron")
+    assert str(raised.value) == ("The cron schedule could not be installed (`crontab -` failed: no space left). What "
+                                 "it had written is removed: nothing is scheduled.")
+    assert recorded["cron"].held == [] and schedule.load_installed() is None
 
 
 @pytest.fixture
@@ -149,10 +178,91 @@ def crontab() -> str:
     return listed.stdout if listed.returncode == 0 else ""
 
 
-def optout(home: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OPTOUT_")}
+def optout(home: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """optout in the environment given (default: this one), without OPTOUT_ variables but the home."""
+    kept = {k: v for k, v in (os.environ if env is None else env).items() if not k.startswith("OPTOUT_")}
     return subprocess.run([PYTHON, "-m", "optout", *args], capture_output=True, text=True, timeout=60,
-                          env={**env, "OPTOUT_HOME": str(home), "COLUMNS": "200"}, stdin=subprocess.DEVNULL)
+                          env={**kept, "OPTOUT_HOME": str(home), "COLUMNS": "200"}, stdin=subprocess.DEVNULL)
+
+
+def tools(directory: Path, **scripts: str) -> dict[str, str]:
+    """The environment of a machine whose tools (systemctl, notify-send: shell script bodies) a test
+    decides, with its own systemd configuration directory; no desktop session bus."""
+    directory.mkdir(exist_ok=True)
+    for name, body in scripts.items():
+        (directory / name.replace("_", "-")).write_text(f"#!/bin/sh\n{body}\n")
+        (directory / name.replace("_", "-")).chmod(0o700)
+    kept = {k: v for k, v in os.environ.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
+    return {**kept, "PATH": f"{directory}:{os.environ['PATH']}", "XDG_CONFIG_HOME": str(directory / "config")}
+
+
+NO_USER_INSTANCE = 'echo "Failed to connect to bus: No medium found" >&2; exit 1'
+
+
+def test_install_warns_when_cron_runs_nothing_and_notifications_cannot_show(own_crontab, tmp_path):
+    if cron.daemon_running():
+        pytest.skip("a cron daemon runs on this machine")
+    if Path(f"/run/user/{os.getuid()}/bus").exists():
+        pytest.skip("this machine has a desktop session bus")
+    home, env = tmp_path / "home", tools(tmp_path / "bin", notify_send="exit 0")
+    installed = optout(home, "schedule", "install", "--every", "daily", "--scheduler", "cron", env=env)
+    assert installed.returncode == 0, installed.stderr
+    assert ("warning: cron: no cron daemon is running, so crontab entries never run. Start one (Debian/Ubuntu: "
+            "`sudo service cron start`; `sudo systemctl enable --now cron` where systemd runs the system).\n"
+            ) in installed.stderr
+    assert ("warning: Desktop notifications are unavailable: there is no desktop session (no D-Bus session bus) to "
+            "show them in. Scheduled runs alert only in the log, by their exit code, and to a webhook when one is "
+            "set.\n") in installed.stderr
+
+    daemon = tmp_path / "cron"  # a process named as a cron daemon is, for as long as the test needs it
+    shutil.copy("/bin/sleep", daemon)
+    with subprocess.Popen([str(daemon), "60"]) as running:
+        try:
+            env["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=/run/user/1000/bus"
+            installed = optout(home, "schedule", "install", "--every", "daily", "--scheduler", "cron", env=env)
+        finally:
+            running.kill()
+    assert installed.returncode == 0, installed.stderr
+    assert "cron daemon" not in installed.stderr and "notifications" not in installed.stderr
+
+
+def test_install_warns_when_a_systemd_timer_runs_only_while_logged_in(tmp_path):
+    if (systemd.LINGER_DIR / getpass.getuser()).exists():
+        pytest.skip("lingering is on for this user")
+    home, env = tmp_path / "home", tools(tmp_path / "bin", systemctl="exit 0")
+    installed = optout(home, "schedule", "install", "--every", "daily", "--scheduler", "systemd", env=env)
+    assert installed.returncode == 0, installed.stderr
+    assert ("warning: systemd: lingering is off, so the timer runs only while you are logged in. Run `loginctl "
+            "enable-linger` to have it run always.\n") in installed.stderr
+    assert optout(home, "schedule", "remove", env=env).stdout.startswith("Removed the systemd schedule (daily")
+    assert list((tmp_path / "bin" / "config" / "systemd" / "user").iterdir()) == []
+
+
+def test_a_failed_install_removes_what_it_wrote(tmp_path):
+    home, env = tmp_path / "home", tools(tmp_path / "bin", systemctl=NO_USER_INSTANCE)
+    failed = optout(home, "schedule", "install", "--every", "daily", "--scheduler", "systemd", env=env)
+    assert (failed.returncode, failed.stdout) == (2, "")
+    assert failed.stderr == ("error: The systemd schedule could not be installed (`systemctl --user daemon-reload` "
+                             "failed: Failed to connect to bus: No medium found). What it had written is removed: "
+                             "nothing is scheduled.\n")
+    assert list((tmp_path / "bin" / "config" / "systemd" / "user").iterdir()) == []
+    assert not (home / "schedule.json").exists()
+
+
+def test_remove_also_removes_what_an_earlier_schedule_left_behind(own_crontab, tmp_path):
+    home, env = tmp_path / "home", tools(tmp_path / "bin", systemctl="exit 0")
+    units = tmp_path / "bin" / "config" / "systemd" / "user"
+    units.mkdir(parents=True)
+    for name in ("optout.timer", "optout.service"):
+        (units / name).write_text("[Unit]\n")
+    leftover = f"0 9 * * * /usr/bin/python3 -m optout scheduled {CRON_MARKER}"
+    subprocess.run(["crontab", "-"], input=f"5 4 * * * /bin/true\n{leftover}\n", text=True, check=True)
+    removed = optout(home, "schedule", "remove", env=env)
+    assert removed.returncode == 0, removed.stderr
+    assert removed.stdout == (f"Removed what an earlier schedule left behind:\n  {units / 'optout.timer'}\n"
+                              f"  {units / 'optout.service'}\n  crontab: {leftover}\n")
+    assert list(units.iterdir()) == [] and crontab() == "5 4 * * * /bin/true\n"
+    assert optout(home, "schedule", "remove", env=env).stdout == "No schedule installed.\n"
 
 
 def test_cron_entry_is_installed_replaced_shown_and_removed(own_crontab, tmp_path):

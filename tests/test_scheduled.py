@@ -3,6 +3,10 @@ every channel, and the exit code of a --fix run that turned a switched-back-on s
 
 from __future__ import annotations
 
+import os
+import stat
+import subprocess
+import sys
 from dataclasses import dataclass, field, replace
 
 import pytest
@@ -13,6 +17,7 @@ from optout.exitcodes import ExitCode
 from optout.history import HistoryError
 from optout.results import Result, State
 from optout.runner import Runner, RunOutcome
+from tests.fakes import CLI_TIMEOUT
 
 FIXED = Drift(Kind.SWITCHED_BACK_ON, "linkedin/generative-ai", "It was switched back on; optout turned it off again.",
               fixed=True)
@@ -85,3 +90,17 @@ def test_results_the_history_could_not_keep_are_logged_and_returned_with_their_c
                                                               "the disk is full.")
     log = (home[0] / "logs" / "optout.log").read_text()
     assert "ERROR these results are not in the history: The history database h.sqlite cannot be used" in log
+
+
+def test_the_log_is_private_like_every_file_optout_keeps(tmp_path):
+    """Also the log an older optout left readable by others."""
+    logs = tmp_path / "home" / "logs"
+    logs.mkdir(parents=True, mode=0o700)
+    (logs / "optout.log").write_text("an older optout's line\n")
+    (logs / "optout.log").chmod(0o644)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPTOUT_")}
+    ran = subprocess.run([sys.executable, "-m", "optout", "scheduled", "--home", str(tmp_path / "home")], env=env,
+                         capture_output=True, text=True, timeout=CLI_TIMEOUT, stdin=subprocess.DEVNULL)
+    assert ran.returncode == ExitCode.USAGE, ran.stderr  # no platform has an account: nothing to do
+    assert stat.S_IMODE((logs / "optout.log").stat().st_mode) == 0o600
+    assert "scheduled run starts (check only)" in (logs / "optout.log").read_text()

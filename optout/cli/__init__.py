@@ -10,6 +10,7 @@ from typer.core import TyperGroup
 
 from optout.cli import output
 from optout.cli.accounts import credentials_app, session_app
+from optout.cli.doctor import doctor
 from optout.cli.flows import flows_app
 from optout.cli.monitor import history_command, report, status
 from optout.cli.options import typer_app
@@ -32,12 +33,27 @@ class OptoutGroup(TyperGroup):
 
 
 app = typer_app("Find the AI-training switches platforms bury, turn them off, and prove they stay off.",
-                cls=OptoutGroup, add_completion=False, rich_markup_mode=None)
+                cls=OptoutGroup, rich_markup_mode=None)
+
+
+def show_version(asked: bool) -> None:
+    if asked:
+        from optout import __version__
+
+        output.say(f"optout {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def options(version: bool = typer.Option(False, "--version", callback=show_version, is_eager=True,
+                                         help="Print optout's version and exit.")) -> None:
+    pass  # options for every command; the help text is the app's
 for command in (check, apply, login, demo, scheduled, status):
     app.command()(command)
 app.command()(confirm)
 app.command("history")(history_command)
 app.command()(report)
+app.command()(doctor)
 app.add_typer(flows_app, name="flows")
 app.add_typer(credentials_app, name="credentials")
 app.add_typer(session_app, name="session")

@@ -31,6 +31,7 @@ def credentials_set(platform: str = typer.Argument(...), username: str = typer.O
     flow = platform_flow(platform)
     if totp and totp_stdin:
         raise UsageError("Use --totp or --totp-stdin, not both.")
+    credentials.keyring_for(platform)
     password = read_secret(password_stdin, "password", "--password-stdin", not_done="stored")
     asked = totp or totp_stdin
     totp_secret = read_secret(totp_stdin, "TOTP secret", "--totp-stdin", not_done="stored") if asked else None

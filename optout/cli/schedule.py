@@ -47,7 +47,20 @@ def schedule_install(every: str = typer.Option(..., "--every", metavar="daily|we
     output.say(f"Scheduled with {chosen}: {plan.describe()}.")
     for entry in installed.entries:
         output.say(f"  {entry}")
+    warn_if_it_will_not_run(chosen)
     warn_if_nothing_to_check()
+
+
+def warn_if_it_will_not_run(scheduler: str) -> None:
+    """Installed is not running: say what on this machine keeps the schedule, or its alerts, from working."""
+    from optout import alerts, schedule
+
+    for caveat in schedule.scheduler_caveats(scheduler):
+        output.warn(f"{scheduler}: {caveat}")
+    problem = alerts.desktop_problem()
+    if problem:
+        output.warn(f"Desktop notifications are unavailable: {problem} Scheduled runs alert only in the log, "
+                    "by their exit code, and to a webhook when one is set.")
 
 
 def webhook_option(webhook: str | None, from_stdin: bool) -> str | None:
@@ -104,14 +117,19 @@ def schedule_status(as_json: bool = JsonOpt) -> None:
 
 @schedule_app.command("remove")
 def schedule_remove() -> None:
-    """Remove the scheduled re-check (and the webhook saved with it)."""
+    """Remove the scheduled re-check (and the webhook saved with it), and anything an earlier one left."""
     from optout import schedule
 
     removed = schedule.remove()
-    if removed is None:
+    installed = removed.installed
+    if installed is not None:
+        output.say(f"Removed the {installed.scheduler} schedule ({installed.schedule.describe()}).")
+    elif not removed.leftovers:
         output.say("No schedule installed.")
-        return
-    output.say(f"Removed the {removed.scheduler} schedule ({removed.schedule.describe()}).")
+    if removed.leftovers:
+        output.say("Removed what an earlier schedule left behind:")
+        for entry in removed.leftovers:
+            output.say(f"  {entry}")
 
 
 def scheduled(fix: bool = typer.Option(False, "--fix", help="Turn off what is found on, then verify."),

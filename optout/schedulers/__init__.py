@@ -23,6 +23,11 @@ def get(name: str) -> Scheduler:
     return BY_NAME[name]
 
 
+def of_system(system: str = sys.platform) -> list[Scheduler]:
+    """The schedulers this system may have, the native one first."""
+    return [get(name) for name in BY_OS.get(system, ELSEWHERE)]
+
+
 def pick(requested: str | None = None, system: str = sys.platform) -> Scheduler:
     """The scheduler asked for, if this system has it; else the first of this system's that is there."""
     possible = BY_OS.get(system, ELSEWHERE)

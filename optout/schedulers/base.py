@@ -9,10 +9,22 @@ from __future__ import annotations
 
 import subprocess
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 
 from optout.schedule import Schedule, ScheduleError
 
 SAYS_LINES = 12  # what a scheduler prints about its entry can run long; status shows the start
+
+
+@dataclass(frozen=True)
+class Caveat:
+    """Why an installed entry would not run (or not always), and what to do about it."""
+
+    problem: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.problem}. {self.fix}."
 
 
 class Scheduler(ABC):
@@ -21,6 +33,14 @@ class Scheduler(ABC):
     def available(self) -> bool:
         """Whether this machine has it; only asked when choosing among several (Linux)."""
         return True
+
+    def caveats(self) -> list[Caveat]:
+        """What keeps this machine's scheduler from running the entry (empty: nothing known)."""
+        return []
+
+    @abstractmethod
+    def entries(self) -> list[str]:
+        """optout's files or entries this scheduler holds now, whoever wrote them: what uninstall removes."""
 
     @abstractmethod
     def install(self, schedule: Schedule, command: list[str]) -> list[str]:

@@ -6,11 +6,13 @@ import os
 import re
 import shlex
 import shutil
+from pathlib import Path
 
 from optout.schedule import Schedule, ScheduleError
-from optout.schedulers.base import Scheduler, run_tool
+from optout.schedulers.base import Caveat, Scheduler, run_tool
 
 MARKER = "# optout-schedule (managed by `optout schedule`)"
+DAEMONS = {"cron", "crond", "cronie", "fcron", "busybox"}  # the names a cron daemon runs under
 
 
 class Cron(Scheduler):
@@ -18,6 +20,18 @@ class Cron(Scheduler):
 
     def available(self) -> bool:
         return shutil.which("crontab") is not None
+
+    def caveats(self) -> list[Caveat]:
+        if daemon_running() is False:
+            return [Caveat("no cron daemon is running, so crontab entries never run",
+                           "Start one (Debian/Ubuntu: `sudo service cron start`; `sudo systemctl enable --now cron` "
+                           "where systemd runs the system)")]
+        return []
+
+    def entries(self) -> list[str]:
+        if not self.available():
+            return []
+        return [f"crontab: {line}" for line in read_crontab() if MARKER in line]
 
     def install(self, schedule: Schedule, command: list[str]) -> list[str]:
         line = render(schedule, command, environment())
@@ -30,6 +44,20 @@ class Cron(Scheduler):
     def says(self) -> str:
         entries = [line for line in read_crontab() if MARKER in line]
         return f"crontab entry: {entries[0]}" if entries else "no crontab entry (removed outside optout?)"
+
+
+def daemon_running(proc: Path = Path("/proc")) -> bool | None:
+    """Whether a cron daemon is among the running processes; None where /proc cannot tell (macOS,
+    whose launchd starts cron when a crontab exists)."""
+    if not proc.is_dir():
+        return None
+    for comm in proc.glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() in DAEMONS:
+                return True
+        except OSError:  # a process that ended while we looked
+            continue
+    return False
 
 
 def environment() -> dict[str, str]:

@@ -15,6 +15,9 @@ LABEL = "org.optout.scheduled"
 class Launchd(Scheduler):
     name = "launchd"
 
+    def entries(self) -> list[str]:
+        return [str(agent_file())] if agent_file().exists() else []
+
     def install(self, schedule: Schedule, command: list[str]) -> list[str]:
         path = agent_file()
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 import re
 import shutil
 from pathlib import Path
 
 from optout.schedule import NAME, RUN_LIMIT_MINUTES, Schedule
-from optout.schedulers.base import Scheduler, run_tool, tool_says
+from optout.schedulers.base import Caveat, Scheduler, run_tool, tool_says
+
+LINGER_DIR = Path("/var/lib/systemd/linger")  # a file named after each user whose instance runs without a login
 
 
 class Systemd(Scheduler):
@@ -18,6 +21,18 @@ class Systemd(Scheduler):
         if shutil.which("systemctl") is None:
             return False
         return run_tool("systemctl", "--user", "show-environment", check=False).returncode == 0
+
+    def caveats(self) -> list[Caveat]:
+        if not self.available():
+            return [Caveat("there is no systemd user instance (`systemctl --user` cannot reach it), so the timer "
+                           "never runs", "Log in through a session that starts one, or use `--scheduler cron`")]
+        if not (LINGER_DIR / getpass.getuser()).exists():
+            return [Caveat("lingering is off, so the timer runs only while you are logged in",
+                           "Run `loginctl enable-linger` to have it run always")]
+        return []
+
+    def entries(self) -> list[str]:
+        return [str(path) for path in unit_files() if path.exists()]
 
     def install(self, schedule: Schedule, command: list[str]) -> list[str]:
         directory = unit_dir()
@@ -32,8 +47,8 @@ class Systemd(Scheduler):
 
     def uninstall(self) -> None:
         run_tool("systemctl", "--user", "disable", "--now", f"{NAME}.timer", check=False)
-        for name in (f"{NAME}.timer", f"{NAME}.service"):
-            (unit_dir() / name).unlink(missing_ok=True)
+        for path in unit_files():
+            path.unlink(missing_ok=True)
         run_tool("systemctl", "--user", "daemon-reload", check=False)
 
     def says(self) -> str:
@@ -43,6 +58,10 @@ class Systemd(Scheduler):
 def unit_dir() -> Path:
     config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
     return config / "systemd" / "user"
+
+
+def unit_files() -> list[Path]:
+    return [unit_dir() / f"{NAME}.timer", unit_dir() / f"{NAME}.service"]
 
 
 def quote(arg: str) -> str:

@@ -16,6 +16,9 @@ TASK_NAMESPACE = "http://schemas.microsoft.com/windows/2004/02/mit/task"
 class TaskScheduler(Scheduler):
     name = "schtasks"
 
+    def entries(self) -> list[str]:
+        return [str(task_file())] if task_file().exists() else []
+
     def install(self, schedule: Schedule, command: list[str]) -> list[str]:
         path = task_file()
         path.write_bytes(render(schedule, command))
