@@ -13,7 +13,7 @@ from optout.cli.accounts import credentials_app, session_app
 from optout.cli.flows import flows_app
 from optout.cli.monitor import history_command, report, status
 from optout.cli.options import typer_app
-from optout.cli.run import apply, check, demo, login
+from optout.cli.run import apply, check, demo, login, scan
 from optout.cli.schedule import schedule_app, scheduled
 from optout.errors import OptoutError
 
@@ -32,7 +32,7 @@ class OptoutGroup(TyperGroup):
 
 app = typer_app("Find the AI-training switches platforms bury, turn them off, and prove they stay off.",
                 cls=OptoutGroup, add_completion=False, rich_markup_mode=None)
-for command in (check, apply, login, demo, scheduled, status):
+for command in (check, apply, scan, login, demo, scheduled, status):
     app.command()(command)
 app.command("history")(history_command)
 app.command()(report)
