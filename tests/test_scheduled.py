@@ -28,7 +28,7 @@ class RecordingRunner(Runner):
     def load(self, targets, flows_dir=None):
         return []
 
-    def run(self, selections, *, apply, dry_run=False):
+    def run(self, selections, *, apply, dry_run=False, scan=False):
         self.calls.append({"apply": apply, "trigger": self.trigger, "may_prompt": self.may_prompt})
         self.progress("linkedin: signed in")
         self.alert(1, self.drifts)
@@ -74,7 +74,7 @@ def test_without_drift_the_exit_code_is_the_results(home):
 
 @dataclass
 class UnrecordedRunner(RecordingRunner):
-    def run(self, selections, *, apply, dry_run=False):
+    def run(self, selections, *, apply, dry_run=False, scan=False):
         return replace(super().run(selections, apply=apply, dry_run=dry_run),
                        not_recorded=HistoryError("The history database h.sqlite cannot be used: the disk is full."))
 

@@ -85,7 +85,15 @@ def show_scan(found) -> None:
                 empty="No AI controls that no flow covers were found." if not found.unread else
                 f"No AI controls that no flow covers were found on the pages read; {pages} could not be read.",
                 lines=snippets + [f"Screenshots: {folder}" for folder in folders],
-                notes=[f"{u.platform}: could not read {u.url}: {u.detail}" for u in found.unread])
+                notes=unread_notes(found.unread))
+
+
+def unread_notes(unread) -> list[str]:
+    """One line per platform and reason: a platform nobody can sign in to fails every page alike."""
+    pages: dict[tuple[str, str], list[str]] = {}
+    for page in unread:
+        pages.setdefault((page.platform, page.detail), []).append(page.url)
+    return [f"{platform}: could not read {', '.join(urls)}: {detail}" for (platform, detail), urls in pages.items()]
 
 
 def login(platform: str = typer.Argument(..., help="The platform to sign in to."),
