@@ -56,7 +56,15 @@ EVIDENCE_STYLE = f"[{EVIDENCE_MARK}] {{ outline: 3px solid #e11d48 !important; o
 CONTROL_DETAILS = r"""(elements, [role, marks]) => {
     const CONTROLS = 'input[type=checkbox], input[type=radio], select, [role=switch], [role=checkbox], '
         + '[role=radio], [role=radiogroup], [role=combobox], button[aria-haspopup], [role=button][aria-haspopup]';
-    const text = el => (el.innerText || el.textContent || '').replace(/\s+/g, ' ').trim();
+    const text = el => {  // the visible words, a space between elements (inline labels would run together)
+        const words = [];
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const parent = node.parentElement;
+            if (parent && !parent.closest('script, style, template') && parent.checkVisibility()) words.push(node.data);
+        }
+        return words.join(' ').replace(/\s+/g, ' ').trim();
+    };
     const everything = [...document.querySelectorAll('*')];
     const checked = el => el.tagName === 'INPUT' ? el.checked : el.getAttribute('aria-checked') === 'true';
     const nameOf = el => {
@@ -85,7 +93,7 @@ CONTROL_DETAILS = r"""(elements, [role, marks]) => {
         if (el.getAttribute('aria-haspopup') || role === 'combobox') {
             const shown = el.cloneNode(true);
             shown.querySelectorAll('[aria-hidden=true]').forEach(n => n.remove());
-            return (el.value || text(shown)) || null;
+            return (el.value || shown.textContent.replace(/\s+/g, ' ').trim()) || null;
         }
         return null;
     };

@@ -394,6 +394,16 @@ SHIPPED_FLOWS = Path(__file__).resolve().parents[1] / "flows"
 SHIPPED_LINKEDIN = SHIPPED_FLOWS / "linkedin.yaml"
 
 
+def local_flow(home: Path, change) -> Path:
+    """The bundled LinkedIn flow, changed, as a person's own flow in OPTOUT_HOME/flows."""
+    data = yaml.safe_load(SHIPPED_LINKEDIN.read_text(encoding="utf-8"))
+    change(data)
+    path = home / "flows" / "linkedin.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 def write_flow(tmp_path: Path, flow: str | dict, name: str = "flow.yaml") -> Path:
     """A flow file in tmp_path, from YAML text (dedented) or from a dict (dumped in key order)."""
     text = yaml.safe_dump(flow, sort_keys=False) if isinstance(flow, dict) else textwrap.dedent(flow)

@@ -185,3 +185,42 @@ def test_only_optout_login_launches_the_browser_for_a_person(monkeypatch):
     runner.browser()
 
     assert [options.person_signs_in for options in launched] == [True, False]
+
+
+SCAN_PAGE = """<main>
+<section><h2>AI features</h2><p>Let us train models.</p><label><input type=checkbox checked> Use my data</label></section>
+<section><h2>Messages</h2><div role=radiogroup aria-label="Who can message you">
+  <label><input type=radio name=who checked>Everyone</label><label><input type=radio name=who>Nobody</label></div></section>
+<section><h2>Language</h2><label>Language <select><option>English</option><option selected>French</option></select></label>
+</section>
+<section><h2>Copilot</h2><button aria-haspopup="menu" aria-label="Copilot access">Enabled</button><button>Save</button>
+</section>
+<section><h2>Known</h2><p>Use my data for training content creation AI models</p>
+  <button role=switch aria-checked=false aria-label="On"></button></section>
+<div style="display:none"><button role=switch aria-checked=true aria-label="Hidden"></button></div>
+</main>"""
+
+
+def test_controls_come_with_their_section_state_and_whether_a_locator_knows_them(replicas):
+    known = [Locator(role="switch", within="Use my data for training content creation AI models")]
+
+    async def scenario(page):
+        await page.goto(LOGIN)
+        await page.page.set_content(SCAN_PAGE)
+        return await page.controls(("switch", "checkbox", "radiogroup", "radio", "combobox", "button"), known)
+
+    found = in_browser(replicas, scenario)
+    assert [(c.role, c.name, c.state, c.known, c.opens_list, c.in_group) for c in found] == [
+        ("checkbox", "Use my data", "on", False, False, False),
+        ("radiogroup", "Who can message you", "Everyone", False, False, False),
+        ("radio", "Everyone", "on", False, False, True),
+        ("radio", "Nobody", "off", False, False, True),
+        ("combobox", "Language", "French", False, False, False),
+        ("button", "Copilot access", "Enabled", False, True, False),
+        ("button", "Save", None, False, False, False),
+        ("switch", "On", "off", True, False, False),
+    ]
+    # Each control's own section: up to the next control, so a neighbour's words never count.
+    assert [c.context for c in found] == [
+        "AI features Let us train models. Use my data", "Messages Everyone Nobody", "Everyone", "Nobody",
+        "Language Language", "Copilot Enabled Save", "", "Known Use my data for training content creation AI models"]

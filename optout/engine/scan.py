@@ -18,6 +18,9 @@ from optout.schema import Changeable, Flow, Locator, Setting
 from optout.vocabulary import ai_wording
 
 SCAN_ROLES = ("switch", "checkbox", "radiogroup", "radio", "combobox", "button")
+# How long a setting's own page gets to show the setting before it is read as it is: late pages
+# render within this; a renamed control would otherwise cost the whole setting timeout.
+RENDER_SECONDS = 5.0
 
 
 def scan_pages(flow: Flow, settings: list[Setting]) -> list[str]:
@@ -85,7 +88,8 @@ async def open_page(run: PlatformRun, url: str) -> None:
     for setting in run.flow.settings:
         if setting.url == url and not setting.steps and isinstance(setting.control, Changeable):
             try:
-                await run.search(control_kinds.targets(setting.control), setting.timeout_seconds, setting.not_offered)
+                await run.search(control_kinds.targets(setting.control), min(setting.timeout_seconds, RENDER_SECONDS),
+                                 setting.not_offered)
             except Outcome:  # two matches: the scan reads the page all the same
                 pass
     await run.dismiss_interruptions()
