@@ -19,13 +19,17 @@ DRIFT = (f'drift: linkedin: a new AI setting no flow covers yet, switch "{NEW_SW
          "Look at it with `optout scan linkedin`; its flow snippet is there.")
 
 
-def test_a_new_ai_switch_beside_the_known_one_is_the_only_finding_and_nothing_changes(cli, linkedin):
+def test_a_new_ai_switch_beside_the_known_one_is_the_only_finding_and_nothing_changes(cli, linkedin, replicas):
     linkedin.reset("new-ai-switch")
     cli.store_demo_credentials()
+    cli.seed_session("x", replicas["x"].admin("session"))
     switches = linkedin.switches()
-    code, document = cli.json("scan", "linkedin")
+    code, document = cli.json("scan", "linkedin", "x")
     assert code == 1
-    [finding] = document["findings"]  # not the email, profile photo or recommendations switches
+    # X's Grok page has the personalisation checkbox beside the training one the flow reads.
+    [finding, grok] = document["findings"]  # not LinkedIn's email, profile photo or recommendations switches
+    assert (grok["platform"], grok["role"], grok["name"], grok["state"]) == (
+        "x", "checkbox", "Allow X to personalize your experience with Grok", "on")
     evidence = finding.pop("evidence")
     assert finding == {
         "platform": "linkedin", "url": GENAI_PAGE, "role": "switch", "name": NEW_SWITCH,
@@ -41,6 +45,7 @@ def test_a_new_ai_switch_beside_the_known_one_is_the_only_finding_and_nothing_ch
     assert Path(evidence).stat().st_size > 10_000
     assert document["unread"] == [] and document["version"] == 1
     assert linkedin.switches() == switches  # a scan never changes anything
+    assert replicas["x"].switches() == {"grok-training": True, "grok-personalization": True}
 
 
 def test_pages_with_only_known_switches_have_no_finding(cli, linkedin):
