@@ -439,12 +439,26 @@ class PlaywrightPage:
             if not role_names:
                 continue
             details = await self.page.get_by_role(role).evaluate_all(CONTROL_DETAILS, [role, marks])  # type: ignore[arg-type]
-            if len(details) != len(role_names):  # the two views disagree: names alone, nothing guessed
-                details = [{"order": 0, "context": "", "state": None, "known": False, "list": False, "grouped": False}
-                           for _ in role_names]
+            if len(details) != len(role_names):  # the snapshot also sees into frames: look each name up
+                details = await self._details_by_name(role, role_names, marks)
             found += [(d["order"], Control(role, name, d["context"], d["state"], d["known"], d["list"], d["grouped"]))
                       for name, d in zip(role_names, details, strict=True)]
         return [control for _, control in sorted(found, key=lambda pair: pair[0])]
+
+    async def _details_by_name(self, role: str, role_names: list[str], marks: list) -> list[dict]:
+        """Each name's elements in this frame, in order; a name found only elsewhere (a frame)
+        gets no section and no state."""
+        by_name = {name: await self.page.get_by_role(role, name=name, exact=True)  # type: ignore[arg-type]
+                   .evaluate_all(CONTROL_DETAILS, [role, marks]) for name in dict.fromkeys(role_names)}
+        seen: dict[str, int] = {}
+        details = []
+        for name in role_names:
+            index = seen[name] = seen.get(name, -1) + 1
+            elements = by_name[name]
+            details.append(elements[index] if index < len(elements) else
+                           {"order": 1 << 30, "context": "", "state": None, "known": False, "list": False,
+                            "grouped": False})
+        return details
 
     async def watch_for(self, interruptions: list[Interruption]) -> None:
         """Playwright runs a locator handler whenever its overlay shows before an action: the

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import asdict
+from dataclasses import replace
 
 from optout.addresses import ITEM_PLACEHOLDER
 from optout.driver import Control, NavigationError
@@ -77,11 +77,11 @@ async def scan_platform(run: PlatformRun, pages: list[str]) -> ScanReport:
 
 
 async def read_page(run: PlatformRun, url: str) -> list[Control]:
-    await open_page(run, url)
+    await open_and_wait(run, url)
     return await run.page.controls(SCAN_ROLES, known_locators(run.flow))
 
 
-async def open_page(run: PlatformRun, url: str) -> None:
+async def open_and_wait(run: PlatformRun, url: str) -> None:
     """Open it as check does, then give the settings shown there the time they take to render (a
     late page), and dismiss what covers it."""
     await run.open(url)
@@ -106,4 +106,4 @@ async def with_evidence(run: PlatformRun, finding: Finding) -> Finding:
     except Exception as exc:  # evidence is best effort; the finding stands without it
         run.say(f"no screenshot: {exc}")
         return finding
-    return Finding(**{**asdict(finding), "evidence": str(path)})
+    return replace(finding, evidence=str(path))
