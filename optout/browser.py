@@ -104,7 +104,7 @@ CONTROL_DETAILS = r"""(elements, [role, marks]) => {
         grouped: role === 'radio' && !!el.closest('[role=radiogroup]'),
     }));
 }"""
-SNAPSHOT_LINE = re.compile(r'^\s*- (?P<role>[a-z]+) (?P<name>"(?:[^"\\]|\\.)*")')
+SNAPSHOT_LINE = re.compile(r'^\s*- (?P<role>[a-z]+)(?: (?P<name>"(?:[^"\\]|\\.)*"))?(?=[ :\n]|$)')  # unnamed too
 
 # Elements that carry a role without saying so, for "the control in the region with the wording".
 IMPLICIT_ROLES = {
@@ -432,7 +432,7 @@ class PlaywrightPage:
         for line in snapshot.splitlines():
             match = SNAPSHOT_LINE.match(line)
             if match and match["role"] in names:
-                names[match["role"]].append(json.loads(match["name"]))
+                names[match["role"]].append(json.loads(match["name"] or '""'))
         marks = [handle for locator in known for handle in await self.resolve(locator).element_handles()]
         found: list[tuple[int, Control]] = []
         for role, role_names in names.items():

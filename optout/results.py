@@ -122,6 +122,8 @@ class Finding:
             f"      opted_out: {value}",
             "      find:",
             f"        - {{role: {self.role}, name: {json.dumps(self.name, ensure_ascii=False)}}}",
+            *([f'        # a name as short as this may not be unique: {{role: {self.role}, within: "…"}} finds the '
+               "one in the section with that wording"] if len(self.name.split()) < 3 else []),
         ])
 
     def to_json(self) -> dict:

@@ -195,6 +195,7 @@ SCAN_PAGE = """<main>
 </section>
 <section><h2>Copilot</h2><button aria-haspopup="menu" aria-label="Copilot access">Enabled</button><button>Save</button>
 </section>
+<section><h2>Grok</h2><p>Train Grok on my posts</p><button role=switch aria-checked=true></button></section>
 <section><h2>Known</h2><p>Use my data for training content creation AI models</p>
   <button role=switch aria-checked=false aria-label="On"></button></section>
 <div style="display:none"><button role=switch aria-checked=true aria-label="Hidden"></button></div>
@@ -221,9 +222,11 @@ def test_controls_come_with_their_section_state_and_whether_a_locator_knows_them
         ("combobox", "Language", "French", False, False, False),
         ("button", "Copilot access", "Enabled", False, True, False),
         ("button", "Save", None, False, False, False),
+        ("switch", "", "on", False, False, False),  # unnamed: its section says what it is
         ("switch", "On", "off", True, False, False),
     ]
     # Each control's own section: up to the next control, so a neighbour's words never count.
     assert [c.context for c in found] == [
         "AI features Let us train models. Use my data", "Messages Everyone Nobody", "Everyone", "Nobody",
-        "Language Language", "Copilot Enabled Save", "", "Known Use my data for training content creation AI models"]
+        "Language Language", "Copilot Enabled Save", "", "Grok Train Grok on my posts",
+        "Known Use my data for training content creation AI models"]

@@ -154,6 +154,12 @@ def test_the_snippet_is_a_flow_setting_to_paste():
     ])
 
 
+def test_a_short_name_gets_a_hint_in_its_snippet():
+    snippet = Finding("x", "https://x.com/settings", "switch", "On", "Grok training", "on").snippet()
+    assert snippet.splitlines()[-1] == ('        # a name as short as this may not be unique: {role: switch, within: "…"} '
+                                        "finds the one in the section with that wording")
+
+
 def test_scan_pages_are_checked_like_every_other_url(tmp_path):
     path = write_flow(tmp_path, {**FLOW, "scan": ["https://evil.example.net/settings"]})
     [problem] = problems_of(path)
