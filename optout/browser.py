@@ -102,6 +102,7 @@ CONTROL_DETAILS = r"""(elements, [role, marks]) => {
         known: marks.some(m => m === el || m.contains(el) || el.contains(m)),
         list: role === 'button' && !!el.getAttribute('aria-haspopup') && el.getAttribute('aria-haspopup') !== 'false',
         grouped: role === 'radio' && !!el.closest('[role=radiogroup]'),
+        chrome: !!el.closest('header, nav, [role=banner], [role=navigation]'),
     }));
 }"""
 SNAPSHOT_LINE = re.compile(r'^\s*- (?P<role>[a-z]+)(?: (?P<name>"(?:[^"\\]|\\.)*"))?(?=[ :\n]|$)')  # unnamed too
@@ -441,8 +442,8 @@ class PlaywrightPage:
             details = await self.page.get_by_role(role).evaluate_all(CONTROL_DETAILS, [role, marks])  # type: ignore[arg-type]
             if len(details) != len(role_names):  # the snapshot also sees into frames: look each name up
                 details = await self._details_by_name(role, role_names, marks)
-            found += [(d["order"], Control(role, name, d["context"], d["state"], d["known"], d["list"], d["grouped"]))
-                      for name, d in zip(role_names, details, strict=True)]
+            found += [(d["order"], Control(role, name, d["context"], d["state"], d["known"], d["list"], d["grouped"],
+                                           d["chrome"])) for name, d in zip(role_names, details, strict=True)]
         return [control for _, control in sorted(found, key=lambda pair: pair[0])]
 
     async def _details_by_name(self, role: str, role_names: list[str], marks: list) -> list[dict]:
@@ -457,7 +458,7 @@ class PlaywrightPage:
             elements = by_name[name]
             details.append(elements[index] if index < len(elements) else
                            {"order": 1 << 30, "context": "", "state": None, "known": False, "list": False,
-                            "grouped": False})
+                            "grouped": False, "chrome": False})
         return details
 
     async def watch_for(self, interruptions: list[Interruption]) -> None:

@@ -41,6 +41,7 @@ class Control:
     known: bool = False  # one of the locators given to Page.controls matches it (a flow covers it)
     opens_list: bool = False  # a button that opens a menu or list: a dropdown showing its value
     in_group: bool = False  # a radio inside a radio group (the group is the control)
+    in_chrome: bool = False  # in the site's header or navigation (a menu of the site, not a setting)
 
 
 class Page(Protocol):

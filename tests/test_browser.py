@@ -187,7 +187,7 @@ def test_only_optout_login_launches_the_browser_for_a_person(monkeypatch):
     assert [options.person_signs_in for options in launched] == [True, False]
 
 
-SCAN_PAGE = """<main>
+SCAN_PAGE = """<header><button aria-haspopup="dialog" aria-label="Ask Copilot">Copilot</button></header><main>
 <section><h2>AI features</h2><p>Let us train models.</p><label><input type=checkbox checked> Use my data</label></section>
 <section><h2>Messages</h2><div role=radiogroup aria-label="Who can message you">
   <label><input type=radio name=who checked>Everyone</label><label><input type=radio name=who>Nobody</label></div></section>
@@ -215,6 +215,7 @@ def test_controls_come_with_their_section_state_and_whether_a_locator_knows_them
     found, by_name = in_browser(replicas, scenario)
     assert [(d["context"], d["state"]) for d in by_name] == [("Nobody", "off"), ("", None)]
     assert [(c.role, c.name, c.state, c.known, c.opens_list, c.in_group) for c in found] == [
+        ("button", "Ask Copilot", "Copilot", False, True, False),  # the site's own menu, not a setting
         ("checkbox", "Use my data", "on", False, False, False),
         ("radiogroup", "Who can message you", "Everyone", False, False, False),
         ("radio", "Everyone", "on", False, False, True),
@@ -226,7 +227,8 @@ def test_controls_come_with_their_section_state_and_whether_a_locator_knows_them
         ("switch", "On", "off", True, False, False),
     ]
     # Each control's own section: up to the next control, so a neighbour's words never count.
+    assert [c.in_chrome for c in found] == [True] + [False] * 9
     assert [c.context for c in found] == [
-        "AI features Let us train models. Use my data", "Messages Everyone Nobody", "Everyone", "Nobody",
+        "", "AI features Let us train models. Use my data", "Messages Everyone Nobody", "Everyone", "Nobody",
         "Language Language", "Copilot Enabled Save", "", "Grok Train Grok on my posts",
         "Known Use my data for training content creation AI models"]

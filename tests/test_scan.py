@@ -5,12 +5,15 @@ pages), the flow key, and findings in the history and as drift."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 
 from optout import history
 from optout.drift import Drift, Kind, scan_drifts
+from optout.driver import Control
 from optout.engine import Engine, Job, RunOptions, scan_pages
+from optout.engine.scan import looks_like_ai
 from optout.exitcodes import ExitCode
 from optout.history import FlowVersion
 from optout.results import Finding, ScanReport
@@ -152,6 +155,15 @@ def test_the_snippet_is_a_flow_setting_to_paste():
         "      find:",
         '        - {role: switch, name: "Use \\"my\\" data for AI"}',
     ])
+
+
+def test_only_setting_controls_count_not_the_sites_menus_plain_buttons_or_a_groups_radios():
+    menu = Control("button", "Ask Copilot", "", "Copilot", opens_list=True)
+    assert looks_like_ai(menu)  # a dropdown showing its value, in the page
+    assert not looks_like_ai(replace(menu, in_chrome=True))  # the site's header or navigation
+    assert not looks_like_ai(replace(menu, opens_list=False))  # a button that does something
+    assert not looks_like_ai(Control("radio", "AI training", "", "on", in_group=True))  # its group is the control
+    assert not looks_like_ai(Control("switch", "AI training", "", "on", known=True))
 
 
 def test_a_short_name_gets_a_hint_in_its_snippet():

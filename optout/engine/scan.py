@@ -37,7 +37,7 @@ def known_locators(flow: Flow) -> list[Locator]:
 
 
 def looks_like_ai(control: Control) -> bool:
-    if control.known or control.in_group or (control.role == "button" and not control.opens_list):
+    if control.known or control.in_group or control.in_chrome or (control.role == "button" and not control.opens_list):
         return False
     return ai_wording(f"{control.name}\n{control.context}") is not None
 
