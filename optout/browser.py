@@ -440,15 +440,15 @@ class PlaywrightPage:
             if not role_names:
                 continue
             details = await self.page.get_by_role(role).evaluate_all(CONTROL_DETAILS, [role, marks])  # type: ignore[arg-type]
-            if len(details) != len(role_names):  # the snapshot also sees into frames: look each name up
+            if len(details) != len(role_names):  # one view has an element the other lacks: look each name up
                 details = await self._details_by_name(role, role_names, marks)
             found += [(d["order"], Control(role, name, d["context"], d["state"], d["known"], d["list"], d["grouped"],
                                            d["chrome"])) for name, d in zip(role_names, details, strict=True)]
         return [control for _, control in sorted(found, key=lambda pair: pair[0])]
 
     async def _details_by_name(self, role: str, role_names: list[str], marks: list) -> list[dict]:
-        """Each name's elements in this frame, in order; a name found only elsewhere (a frame)
-        gets no section and no state."""
+        """Each name's elements, in order; one the page's elements lack (the snapshot saw more than
+        the role query did) gets no section and no state."""
         by_name = {name: await self.page.get_by_role(role, name=name, exact=True)  # type: ignore[arg-type]
                    .evaluate_all(CONTROL_DETAILS, [role, marks]) for name in dict.fromkeys(role_names)}
         seen: dict[str, int] = {}

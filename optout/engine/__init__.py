@@ -20,16 +20,16 @@ from pathlib import Path
 from optout.driver import Driver, Page
 from optout.engine.account import Account, AccountUnusable, Outcome, SignInSecrets
 from optout.engine.run import PlatformRun, file_name
-from optout.engine.scan import Finding, ScanReport, Unread, scan_pages, scan_platform
+from optout.engine.scan import ScanReport, Unread, scan_pages, scan_platform
 from optout.engine.signin import SignInRefused, on_sign_in_page, path_matches, refused_message, sign_in_by_person
 from optout.engine.wait import poll_until
 from optout.progress import Progress
 from optout.results import Result, State
 from optout.schema import Flow, Form, Setting
 
-__all__ = ["Account", "AccountUnusable", "Engine", "EngineResult", "Finding", "Job", "Outcome", "PlatformRun",
-           "Progress", "RunOptions", "ScanReport", "SignInRefused", "SignInSecrets", "Unread", "file_name",
-           "on_sign_in_page", "path_matches", "poll_until", "refused_message", "scan_pages", "sign_in_by_person"]
+__all__ = ["Account", "AccountUnusable", "Engine", "EngineResult", "Job", "Outcome", "PlatformRun", "Progress",
+           "RunOptions", "ScanReport", "SignInRefused", "SignInSecrets", "Unread", "file_name", "on_sign_in_page",
+           "path_matches", "poll_until", "refused_message", "scan_pages", "sign_in_by_person"]
 
 CLOSE_PAGE_SECONDS = 10
 
