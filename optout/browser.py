@@ -18,7 +18,7 @@ import tempfile
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import AsyncIterator
+from typing import AsyncIterator, Sequence
 from urllib.parse import urldefrag, urlsplit
 
 from playwright.async_api import Error as PlaywrightError
@@ -29,7 +29,7 @@ from playwright.async_api import async_playwright
 
 from optout.addresses import host_allowed
 from optout.diagnostics import scrub_text, scrub_trace, secret_forms, stored_values
-from optout.driver import ActionFailed, BrowserUnavailable, NavigationError, NavigationRefused, Page
+from optout.driver import ActionFailed, BrowserUnavailable, Control, NavigationError, NavigationRefused, Page
 from optout.originmap import Mapping, certificate_pins, resolver_rules
 from optout.patterns import pattern
 from optout.schema import Interruption, Locator, Role
@@ -55,7 +55,62 @@ MARK_FOR_EVIDENCE = """el => {
     el.scrollIntoView({block: 'center'});
 }""".replace("MARK", EVIDENCE_MARK)
 
-SNAPSHOT_LINE = re.compile(r'^\s*- (?P<role>[a-z]+) (?P<name>"(?:[^"\\]|\\.)*")')
+# For Page.controls, on every element of one role: its place in the page, the text of its section
+# (climbing while an ancestor holds no other control and stays short), its state, and whether it
+# is (in, or holds) an element a known locator matched.
+CONTROL_DETAILS = r"""(elements, [role, marks]) => {
+    const CONTROLS = 'input[type=checkbox], input[type=radio], select, [role=switch], [role=checkbox], '
+        + '[role=radio], [role=radiogroup], [role=combobox], button[aria-haspopup], [role=button][aria-haspopup]';
+    const text = el => {  // the visible words, a space between elements (inline labels would run together)
+        const words = [];
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const parent = node.parentElement;
+            if (parent && !parent.closest('script, style, template') && parent.checkVisibility()) words.push(node.data);
+        }
+        return words.join(' ').replace(/\s+/g, ' ').trim();
+    };
+    const everything = [...document.querySelectorAll('*')];
+    const checked = el => el.tagName === 'INPUT' ? el.checked : el.getAttribute('aria-checked') === 'true';
+    const nameOf = el => {
+        const labelledBy = (el.getAttribute('aria-labelledby') ?? '').split(/\s+/)
+            .map(id => document.getElementById(id)?.textContent ?? '').join(' ').trim();
+        return (labelledBy || el.getAttribute('aria-label') || el.labels?.[0]?.innerText || text(el)).trim();
+    };
+    const section = el => {
+        let found = el;
+        const edge = 'body, main, nav, header, footer, dialog';
+        for (let up = el.parentElement; up && !up.matches(edge); up = up.parentElement) {
+            const others = [...up.querySelectorAll(CONTROLS)].filter(c => !el.contains(c) && !c.contains(el)
+                && c.checkVisibility());
+            if (others.length || text(up).length > 600) break;
+            found = up;
+        }
+        return found === el ? '' : text(found).slice(0, 600);
+    };
+    const state = el => {
+        if (['switch', 'checkbox', 'radio'].includes(role)) return checked(el) ? 'on' : 'off';
+        if (el.tagName === 'SELECT') return el.selectedOptions[0]?.label?.trim() ?? null;
+        if (role === 'radiogroup') {
+            const on = [...el.querySelectorAll('input[type=radio], [role=radio]')].find(checked);
+            return on ? nameOf(on) : null;
+        }
+        if (el.getAttribute('aria-haspopup') || role === 'combobox') {
+            const shown = el.cloneNode(true);
+            shown.querySelectorAll('[aria-hidden=true]').forEach(n => n.remove());
+            return (el.value || shown.textContent.replace(/\s+/g, ' ').trim()) || null;
+        }
+        return null;
+    };
+    return elements.map(el => ({
+        order: everything.indexOf(el), context: section(el), state: state(el),
+        known: marks.some(m => m === el || m.contains(el) || el.contains(m)),
+        list: role === 'button' && !!el.getAttribute('aria-haspopup') && el.getAttribute('aria-haspopup') !== 'false',
+        grouped: role === 'radio' && !!el.closest('[role=radiogroup]'),
+        chrome: !!el.closest('header, nav, [role=banner], [role=navigation]'),
+    }));
+}"""
+SNAPSHOT_LINE = re.compile(r'^\s*- (?P<role>[a-z]+)(?: (?P<name>"(?:[^"\\]|\\.)*"))?(?=[ :\n]|$)')  # unnamed too
 
 # Elements that carry a role without saying so, for "the control in the region with the wording".
 IMPLICIT_ROLES = {
@@ -377,15 +432,42 @@ class PlaywrightPage:
     async def language(self) -> str | None:
         return await self.page.evaluate("document.documentElement.lang") or None
 
-    async def controls(self, roles: tuple[str, ...]) -> list[tuple[str, str]]:
-        """Read from the accessibility snapshot: the names Playwright itself matches roles by."""
+    async def controls(self, roles: tuple[str, ...], known: Sequence[Locator] = ()) -> list[Control]:
+        """Names from the accessibility snapshot (the names Playwright itself matches roles by);
+        section, state and whether a flow's locator matches from the elements of each role, which
+        the snapshot lists in the same order."""
         snapshot = await self.page.locator("body").aria_snapshot()
-        found = []
+        names: dict[str, list[str]] = {role: [] for role in roles}
         for line in snapshot.splitlines():
             match = SNAPSHOT_LINE.match(line)
-            if match and match["role"] in roles:
-                found.append((match["role"], json.loads(match["name"])))
-        return found
+            if match and match["role"] in names:
+                names[match["role"]].append(json.loads(match["name"] or '""'))
+        marks = [handle for locator in known for handle in await self.resolve(locator).element_handles()]
+        found: list[tuple[int, Control]] = []
+        for role, role_names in names.items():
+            if not role_names:
+                continue
+            details = await self.page.get_by_role(role).evaluate_all(CONTROL_DETAILS, [role, marks])  # type: ignore[arg-type]
+            if len(details) != len(role_names):  # one view has an element the other lacks: look each name up
+                details = await self._details_by_name(role, role_names, marks)
+            found += [(d["order"], Control(role, name, d["context"], d["state"], d["known"], d["list"], d["grouped"],
+                                           d["chrome"])) for name, d in zip(role_names, details, strict=True)]
+        return [control for _, control in sorted(found, key=lambda pair: pair[0])]
+
+    async def _details_by_name(self, role: str, role_names: list[str], marks: list) -> list[dict]:
+        """Each name's elements, in order; one the page's elements lack (the snapshot saw more than
+        the role query did) gets no section and no state."""
+        by_name = {name: await self.page.get_by_role(role, name=name, exact=True)  # type: ignore[arg-type]
+                   .evaluate_all(CONTROL_DETAILS, [role, marks]) for name in dict.fromkeys(role_names)}
+        seen: dict[str, int] = {}
+        details = []
+        for name in role_names:
+            index = seen[name] = seen.get(name, -1) + 1
+            elements = by_name[name]
+            details.append(elements[index] if index < len(elements) else
+                           {"order": 1 << 30, "context": "", "state": None, "known": False, "list": False,
+                            "grouped": False, "chrome": False})
+        return details
 
     async def watch_for(self, interruptions: list[Interruption]) -> None:
         """Playwright runs a locator handler whenever its overlay shows before an action: the

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from enum import Enum
 from typing import Iterable
 
-from optout.history import Row, by_target
+from optout.history import FoundRow, Row, by_target
 from optout.results import State
 
 FAILING_RUNS = 3  # a flow that fails this many runs in a row is taken as broken by a site change
@@ -21,7 +21,7 @@ SIGNED_OUT = (State.LOGIN_REQUIRED, State.NEEDS_HUMAN)
 
 class Kind(str, Enum):
     SWITCHED_BACK_ON = "switched_back_on"  # opted in after it had been opted out
-    NEW_SETTING = "new_setting"  # appeared (new item, new in the flow, newly offered), and on
+    NEW_SETTING = "new_setting"  # appeared (new item, new in the flow, newly offered) and on; or a scan found it
     FLOW_FAILING = "flow_failing"  # flow_outdated/error FAILING_RUNS runs in a row
     LOGIN_NEEDED = "login_needed"  # the platform needs a person to sign in
 
@@ -106,3 +106,15 @@ def login_drifts(current: list[Row], earlier: list[Row]) -> list[Drift]:
 
 def platforms(rows: Iterable[Row]) -> list[str]:
     return list(dict.fromkeys(row.platform for row in rows))
+
+
+def scan_drifts(current: list[FoundRow], earlier: list[FoundRow]) -> list[Drift]:
+    """A finding no earlier scan found: an AI control on a platform's page that no flow covers."""
+    seen = {row.finding.key for row in earlier}
+    drifts = []
+    for finding in dict.fromkeys(row.finding for row in current if row.finding.key not in seen):
+        state = f" (it is {finding.state})" if finding.state else ""
+        drifts.append(Drift(Kind.NEW_SETTING, f"{finding.platform}: {finding.role} \"{finding.name}\"",
+                            f"{finding.platform}: a new AI setting no flow covers yet, {finding.describe()}{state}. "
+                            f"Look at it with `optout scan {finding.platform}`; its flow snippet is there."))
+    return drifts

@@ -3,6 +3,8 @@ tests implement it with an in-memory fake. Nothing here imports Playwright."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -24,6 +26,22 @@ class NavigationError(Exception):
 
 class NavigationRefused(NavigationError):
     """The URL is outside the flow's domains: trying again cannot change that."""
+
+
+@dataclass(frozen=True)
+class Control:
+    """A control as the page shows it: its ARIA role and accessible name, the text of the section it
+    sits in (its row or card, up to the next control), and its state ("on", "off", the chosen
+    option, a menu button's value; None when it has none)."""
+
+    role: str
+    name: str
+    context: str = ""
+    state: str | None = None
+    known: bool = False  # one of the locators given to Page.controls matches it (a flow covers it)
+    opens_list: bool = False  # a button that opens a menu or list: a dropdown showing its value
+    in_group: bool = False  # a radio inside a radio group (the group is the control)
+    in_chrome: bool = False  # in the site's header or navigation (a menu of the site, not a setting)
 
 
 class Page(Protocol):
@@ -77,8 +95,9 @@ class Page(Protocol):
     async def language(self) -> str | None:
         """The page's language: <html lang>, e.g. "de" or "en-GB"; None when it does not say."""
 
-    async def controls(self, roles: tuple[str, ...]) -> list[tuple[str, str]]:
-        """(role, accessible name) of every visible control of these roles, in page order."""
+    async def controls(self, roles: tuple[str, ...], known: Sequence[Locator] = ()) -> list[Control]:
+        """Every visible control of these roles, in page order. `known` marks the controls these
+        locators match (or that hold a match, as a radio group holds a radio)."""
 
     async def watch_for(self, interruptions: list[Interruption]) -> None:
         """Dismiss these whenever one covers a control the engine is acting on."""

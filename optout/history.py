@@ -19,7 +19,7 @@ from typing import Iterator, Sequence
 
 from optout.errors import OptoutError
 from optout.home import PRIVATE_FILE_MODE, private_dir
-from optout.results import Result, State, exit_code_for, utc_now
+from optout.results import Finding, Result, ScanReport, State, exit_code_for, utc_now
 
 BUSY_TIMEOUT_SECONDS = 10  # how long a writer waits for another one (WAL readers never wait)
 NEARLY_FULL_BYTES = 1 << 20  # less free space than this on the database's disk counts as full
@@ -56,6 +56,23 @@ MIGRATIONS: list[str] = [
     """
     -- NULL: the run read the real sites; else the origin map it went through ("host=address:port, ...")
     ALTER TABLE runs ADD COLUMN origin_map TEXT;
+    -- A run with --scan: each platform it scanned, and what it found there (AI controls no flow covers).
+    CREATE TABLE scans (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        platform TEXT NOT NULL
+    );
+    CREATE TABLE findings (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        platform TEXT NOT NULL,
+        url TEXT NOT NULL,
+        role TEXT NOT NULL,
+        name TEXT NOT NULL,
+        context TEXT NOT NULL,
+        state TEXT,
+        evidence TEXT,
+        found_at TEXT NOT NULL
+    );
     """,
 ]
 
@@ -219,9 +236,10 @@ def start_run(trigger: str, command: str, origin_map: str | None = None) -> int:
         return cursor.lastrowid
 
 
-def finish_run(run_id: int, results: list[Result], flows: dict[str, FlowVersion], exit_code: int | None = None) -> None:
-    """Close a run with every result, all in one transaction: all of it is kept, or none. A run
-    that ended by an error has no results and the exit code the error gave."""
+def finish_run(run_id: int, results: list[Result], flows: dict[str, FlowVersion], exit_code: int | None = None,
+               scan: ScanReport | None = None) -> None:
+    """Close a run with every result (and what its scan found), all in one transaction: all of it
+    is kept, or none. A run that ended by an error has no results and the exit code the error gave."""
     rows = [(run_id, r.platform, r.setting, r.item, r.title, r.state.value, int(r.changed), r.detail, r.checked_at,
              flows[r.platform].schema if r.platform in flows else None,
              flows[r.platform].sha256 if r.platform in flows else None,
@@ -230,6 +248,13 @@ def finish_run(run_id: int, results: list[Result], flows: dict[str, FlowVersion]
         db.executemany(
             "INSERT INTO results (run_id, platform, setting, item, title, state, changed, detail, checked_at, "
             "flow_schema, flow_sha256, evidence, evidence_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        if scan is not None:
+            db.executemany("INSERT INTO scans (run_id, platform) VALUES (?, ?)",
+                           [(run_id, platform) for platform in scan.platforms])
+            db.executemany("INSERT INTO findings (run_id, platform, url, role, name, context, state, evidence, "
+                           "found_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           [(run_id, f.platform, f.url, f.role, f.name, f.context, f.state, f.evidence, utc_now())
+                            for f in scan.findings])
         db.execute("UPDATE runs SET ended_at = ?, exit_code = ? WHERE id = ?",
                    (utc_now(), int(exit_code_for(results) if exit_code is None else exit_code), run_id))
 
@@ -258,6 +283,38 @@ def rows(*, platform: str | None = None, since: str | None = None, before_run: i
         found = db.execute(query, values).fetchall()
     return [Row(run, platform_, setting, item, title, State(state), bool(changed), *rest)
             for run, platform_, setting, item, title, state, changed, *rest in found]
+
+
+@dataclass(frozen=True)
+class FoundRow:
+    """A finding of a finished run's scan."""
+
+    run_id: int
+    found_at: str
+    finding: Finding
+
+
+def findings(*, run_id: int | None = None, before_run: int | None = None) -> list[FoundRow]:
+    """Findings of finished runs, oldest first: all, one run's, or those before a run."""
+    clauses, values = ["runs.ended_at IS NOT NULL"], []
+    for clause, value in (("f.run_id = ?", run_id), ("f.run_id < ?", before_run)):
+        if value is not None:
+            clauses.append(clause)
+            values.append(value)
+    query = ("SELECT f.run_id, f.found_at, f.platform, f.url, f.role, f.name, f.context, f.state, f.evidence "
+             f"FROM findings f JOIN runs ON runs.id = f.run_id WHERE {' AND '.join(clauses)} ORDER BY f.run_id, f.id")
+    with connect() as db:
+        found = db.execute(query, values).fetchall()
+    return [FoundRow(run, found_at, Finding(*rest)) for run, found_at, *rest in found]
+
+
+def current_findings() -> list[FoundRow]:
+    """What each platform's latest scan found: shown until a scan no longer finds it (a flow covers
+    it now, or the control is gone)."""
+    with connect() as db:
+        latest = dict(db.execute("SELECT s.platform, MAX(s.run_id) FROM scans s JOIN runs ON runs.id = s.run_id "
+                                 "WHERE runs.ended_at IS NOT NULL GROUP BY s.platform").fetchall())
+    return [row for row in findings() if latest.get(row.finding.platform) == row.run_id]
 
 
 @dataclass(frozen=True)

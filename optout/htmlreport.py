@@ -11,8 +11,9 @@ import base64
 from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
+from typing import Sequence
 
-from optout.history import Row, TargetStatus, by_target, readable_time, statuses
+from optout.history import FoundRow, Row, TargetStatus, by_target, readable_time, statuses
 from optout.results import State, redact_urls, utc_now
 
 STATE_COLOURS = {
@@ -52,7 +53,7 @@ class Moment:
     path: str | None
 
 
-def render(found: list[Row], generated_at: str | None = None) -> str:
+def render(found: list[Row], generated_at: str | None = None, findings: Sequence[FoundRow] = ()) -> str:
     # A report is attached to complaints: no URL in it keeps its query string or fragment (tokens).
     found = [replace(row, detail=redact_urls(row.detail)) for row in found]
     summary = statuses(found)
@@ -76,6 +77,7 @@ def render(found: list[Row], generated_at: str | None = None) -> str:
 <p>Recorded by optout, which reads each setting in a real browser and re-reads it after every change.
 {escape(intro)}. Generated {escape(readable_time(generated_at or utc_now()))}.</p>
 {summary_table(summary)}
+{findings_section(findings)}
 {sections}
 </body>
 </html>
@@ -94,6 +96,18 @@ def replica_notice(found: list[Row]) -> str:
     return (f'<p class="replica"><strong>Made against a replica, not the real sites.</strong> {len(mapped)} of '
             f"{runs} runs went through an origin map ({escape(shown)}): their pages came from those addresses, "
             "so their results are no evidence about the real sites.</p>")
+def findings_section(findings: Sequence[FoundRow]) -> str:
+    """What the latest scans found that no flow covers: each control, where, and its screenshot."""
+    if not findings:
+        return ""
+    items = "".join(
+        f"<h3>{escape(row.finding.role)} \u201c{escape(row.finding.name)}\u201d "
+        f"<span class=muted>({escape(row.finding.platform)})</span></h3>"
+        f"<p>On {escape(redact_urls(row.finding.url))}, {escape(row.finding.state or 'no state')}, found "
+        f"{escape(readable_time(row.found_at))}. Its section says: {escape(row.finding.context)}</p>"
+        f"{figure(Moment('Found by a scan', row.found_at, row.finding.evidence))}" for row in findings)
+    return (f'<h2 id="new-settings">AI settings no flow covers yet</h2><p>A scan found these controls worded '
+            f"about AI on pages optout reads; no flow reads or changes them yet.</p>{items}")
 
 
 def state_label(state: State) -> str:
@@ -168,5 +182,5 @@ def embedded_png(path: str | None) -> str | None:
     return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
 
 
-def write(path: Path, found: list[Row]) -> None:
-    path.write_text(render(found), encoding="utf-8")
+def write(path: Path, found: list[Row], findings: Sequence[FoundRow] = ()) -> None:
+    path.write_text(render(found, findings=findings), encoding="utf-8")

@@ -223,3 +223,8 @@ def _duplicate_keys(path: Path, node: yaml.Node | None, seen_nodes: set[int] | N
         for item in node.value:
             problems += _duplicate_keys(path, item, seen_nodes)
     return problems
+
+
+def load_data(path: Path) -> object:
+    """A packaged YAML data file (not a flow): its plain value."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)

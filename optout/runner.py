@@ -13,9 +13,9 @@ from typing import Any, Callable, Coroutine, TypeVar
 
 from optout import history
 from optout.accounts import StoredAccount, known_accounts, read_submissions
-from optout.drift import Drift, find_drifts
+from optout.drift import Drift, find_drifts, scan_drifts
 from optout.driver import Driver, Page
-from optout.engine import Engine, Job, RunOptions, sign_in_by_person
+from optout.engine import Engine, EngineResult, Job, RunOptions, ScanReport, scan_pages, sign_in_by_person
 from optout.errors import OptoutError, UsageError
 from optout.home import private_dir
 from optout.loader import LoadedFlow, load_flows
@@ -98,6 +98,7 @@ class RunOutcome:
     drifts: list[Drift] = field(default_factory=list)  # since the run before (found only in a recorded run)
     run_id: int | None = None  # in the history; None when it could not even be opened there
     not_recorded: history.HistoryError | None = None  # why the results are not in the history (None: they are)
+    scan: ScanReport | None = None  # what --scan found (None: no scan asked for)
 
 
 @dataclass
@@ -122,8 +123,9 @@ class Runner:
                 self.warn(f"{selection.flow.platform}: using your local flow {loaded.path}.")
         return selections
 
-    def run(self, selections: list[Selection], *, apply: bool, dry_run: bool = False) -> RunOutcome:
-        """One run at a time (a lock), recorded in the history, then checked for drift.
+    def run(self, selections: list[Selection], *, apply: bool, dry_run: bool = False, scan: bool = False) -> RunOutcome:
+        """One run at a time (a lock), recorded in the history, then checked for drift; with scan,
+        each platform's pages are also scanned for AI controls no flow covers.
 
         The history is a record, not a condition: when it cannot be written the results still
         stand, and the outcome's `not_recorded` says why they were not kept (the CLI says so after
@@ -134,38 +136,50 @@ class Runner:
         with run_lock():
             options = RunOptions(apply=apply, dry_run=dry_run, evidence_dir=evidence_dir(),
                                  diagnostics_dir=self.diagnostics_dir)
-            jobs = [Job(s.flow, s.settings, self.account(s.flow, s.flow_file)) for s in selections]
+            jobs = [Job(s.flow, s.settings, self.account(s.flow, s.flow_file),
+                        scan=scan_pages(s.flow, s.settings) if scan else None) for s in selections]
             settings = [setting for job in jobs for setting in job.settings]
-            needs_browser = any(setting.control for setting in settings)
+            needs_browser = any(setting.control for setting in settings) or any(job.scan for job in jobs)
             if any(setting.request or setting.control and setting.control.kind == "form" for setting in settings):
                 read_submissions()  # a damaged record stops the run here, before any form could be sent twice
             command = "dry-run" if dry_run else "apply" if apply else "check"
             through = ", ".join(str(mapping) for mapping in self.origin_map) or None
             run_id = recorded(history.start_run, self.trigger, command, through)
             try:
-                results = run_coroutine(self._run(jobs, options, needs_browser))
+                ran = run_coroutine(self._run(jobs, options, needs_browser))
             except BaseException as exc:
                 if run_id is not None:
                     recorded(history.finish_run, run_id, [], {}, exit_code_of(exc))
                 raise
+            scanned = ran.scan if scan else None
             if run_id is not None:
-                recorded(history.finish_run, run_id, results, flow_versions(selections))
+                recorded(history.finish_run, run_id, ran.results, flow_versions(selections), None, scanned)
         drifts = None
         if not problems and run_id is not None:  # drift is found in the history, so only in a recorded run
             replies = [f"{s.flow.platform}/{setting.id}" for s in selections for setting in s.settings
                        if setting.request]
             drifts = recorded(lambda: find_drifts(history.rows(run_id=run_id), history.rows(before_run=run_id),
-                                                  awaiting_reply=replies))
+                                                  awaiting_reply=replies)
+                              + scan_drifts(history.findings(run_id=run_id), history.findings(before_run=run_id)))
             if drifts is not None:
                 self.alert(run_id, drifts)
-        return RunOutcome(results, drifts or [], run_id, problems[0] if problems else None)
+        return RunOutcome(ran.results, drifts or [], run_id, problems[0] if problems else None, scanned)
 
-    async def _run(self, jobs: list[Job], options: RunOptions, needs_browser: bool) -> list[Result]:
+    def scan(self, selections: list[Selection]) -> ScanReport:
+        """Only scan each platform's pages (signing in as check does); nothing is read, changed or
+        recorded: `check --scan` is the one that keeps findings and alerts on new ones."""
+        with run_lock():
+            options = RunOptions(evidence_dir=evidence_dir())
+            jobs = [Job(s.flow, [], self.account(s.flow, s.flow_file), scan=scan_pages(s.flow, s.settings))
+                    for s in selections]
+            return run_coroutine(self._run(jobs, options, any(job.scan for job in jobs))).scan
+
+    async def _run(self, jobs: list[Job], options: RunOptions, needs_browser: bool) -> EngineResult:
         if not needs_browser:  # advice-only platforms: no browser is started at all
-            return await Engine(None, options, self.progress).run(jobs)  # type: ignore[arg-type]
+            return await Engine(None, options, self.progress).run_and_scan(jobs)  # type: ignore[arg-type]
         browser = BrowserStarting(self.browser())
         try:
-            return await Engine(browser, options, self.progress).run(jobs)
+            return await Engine(browser, options, self.progress).run_and_scan(jobs)
         finally:
             await browser.close()
 

@@ -43,9 +43,10 @@ class Schedule:
     hour: int
     minute: int
     fix: bool = False
+    scan: bool = False  # also scan for AI settings no flow covers (--scan)
 
     @classmethod
-    def parse(cls, every: str, at: str, fix: bool) -> Schedule:
+    def parse(cls, every: str, at: str, fix: bool, scan: bool = False) -> Schedule:
         match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", at)
         if not match:
             raise ValueError(f"--at {at!r}: expected a time such as 09:00 (24-hour clock).")
@@ -55,7 +56,7 @@ class Schedule:
             steps = ", ".join(f"{n}h" for n in HOURLY_STEPS)
             raise ValueError(f"--every {every!r}: use daily, weekly, or a number of hours that divides a day "
                              f"({steps}).")
-        return cls(every, int(match.group(1)), int(match.group(2)), fix)
+        return cls(every, int(match.group(1)), int(match.group(2)), fix, scan)
 
     @property
     def step_hours(self) -> int | None:
@@ -75,12 +76,13 @@ class Schedule:
         times = ", ".join(f"{hour:02d}:{self.minute:02d}" for hour in self.hours)
         when = {"daily": f"daily at {times}", "weekly": f"weekly on Mondays at {times}"}.get(
             self.every, f"every {self.step_hours} hours ({times})")
-        return f"{when}, {'turning off what is on (--fix)' if self.fix else 'checking only'}"
+        scanning = ", scanning for new AI settings (--scan)" if self.scan else ""
+        return f"{when}, {'turning off what is on (--fix)' if self.fix else 'checking only'}{scanning}"
 
 
 def scheduled_command(schedule: Schedule, home: Path, python: str) -> list[str]:
     command = [python, "-m", "optout", "scheduled", "--home", str(home), "--jitter", str(JITTER_SECONDS)]
-    return command + (["--fix"] if schedule.fix else [])
+    return command + (["--fix"] if schedule.fix else []) + (["--scan"] if schedule.scan else [])
 
 
 def default_python() -> str:
@@ -204,11 +206,13 @@ def load_installed() -> Installed | None:
 def installed_from_json(data: dict) -> Installed:
     """What save_installed wrote; KeyError, TypeError or ValueError for anything else."""
     plan = data["schedule"]
-    schedule = Schedule.parse(plan["every"], f"{plan['hour']:02d}:{plan['minute']:02d}", plan["fix"])
+    schedule = Schedule.parse(plan["every"], f"{plan['hour']:02d}:{plan['minute']:02d}", plan["fix"],
+                              plan.get("scan", False))
     entries = data["entries"]
     from optout.schedulers import NAMES
 
-    if data["scheduler"] not in NAMES or not isinstance(plan["fix"], bool) or not isinstance(entries, list) \
+    if data["scheduler"] not in NAMES or not isinstance(plan["fix"], bool) or not isinstance(schedule.scan, bool) \
+            or not isinstance(entries, list) \
             or not all(isinstance(entry, str) for entry in entries) or not isinstance(data["installed_at"], str):
         raise ValueError("not a saved schedule")
     return Installed(schedule, data["scheduler"], entries, data["installed_at"])

@@ -16,7 +16,7 @@ from optout import alerts
 from optout.errors import OptoutError
 from optout.exitcodes import ExitCode
 from optout.home import PRIVATE_FILE_MODE, HomeError, private_dir
-from optout.results import Result, exit_code_for
+from optout.results import Result, ScanReport, exit_code_for
 from optout.runner import Runner
 
 LOG_BYTES = 1_000_000
@@ -52,9 +52,10 @@ class ScheduledRun:
     results: list[Result]
     code: ExitCode
     not_recorded: Exception | None = None  # why the results are not in the history (None: they are)
+    scan: ScanReport | None = None  # what --scan found
 
 
-def run_scheduled(runner: Runner, *, fix: bool, jitter: float) -> ScheduledRun:
+def run_scheduled(runner: Runner, *, fix: bool, jitter: float, scan: bool = False) -> ScheduledRun:
     """Run as the schedule does; the exit code is also 1 when a --fix run turned a switched-back-on
     setting off again, so that drift is never silent."""
     log = open_log()
@@ -76,14 +77,16 @@ def run_scheduled(runner: Runner, *, fix: bool, jitter: float) -> ScheduledRun:
         time.sleep(delay)
     log.info("scheduled run starts (%s)", "check and fix" if fix else "check only")
     try:
-        outcome = runner.run(runner.load([]), apply=fix)
+        outcome = runner.run(runner.load([]), apply=fix, scan=scan)
     except Exception as exc:
         log.error("scheduled run failed: %s", exc, exc_info=not isinstance(exc, OptoutError))
         raise
     code = ExitCode.OPTED_IN if any(d.fixed for d in outcome.drifts) else exit_code_for(outcome.results)
     for result in outcome.results:
         log.info("%s: %s%s", result.target, result.state.value, " (changed)" if result.changed else "")
+    for finding in outcome.scan.findings if outcome.scan else []:
+        log.info("%s: scan found %s (no flow covers it)", finding.platform, finding.describe())
     if outcome.not_recorded is not None:
         log.error("these results are not in the history: %s", outcome.not_recorded)
     log.info("scheduled run ends: exit code %d", code)
-    return ScheduledRun(outcome.results, code, outcome.not_recorded)
+    return ScheduledRun(outcome.results, code, outcome.not_recorded, outcome.scan)

@@ -396,6 +396,7 @@ class Flow(Strict):
     login: Login | None = None
     interruptions: list[Interruption] = Field(default_factory=list)
     settings: list[Setting] = Field(min_length=1)
+    scan: list[str] = Field(default_factory=list)  # more pages `optout scan` reads, beside the settings' own
 
     @model_validator(mode="after")
     def _consistent(self) -> Flow:
@@ -445,7 +446,7 @@ class Flow(Strict):
             after_change = setting.control.after_change if isinstance(setting.control, Changeable) else []
             for where, steps in ((("steps",), setting.steps), (("control", "after_change"), after_change)):
                 urls += [(("settings", i, *where, j, "goto"), step.goto) for j, step in enumerate(steps) if step.goto]
-        return urls
+        return urls + [(("scan", i), url) for i, url in enumerate(self.scan)]
 
     def setting(self, setting_id: str) -> Setting | None:
         return next((s for s in self.settings if s.id == setting_id), None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import pytest
 import yaml
 
 from optout import credentials
-from optout.driver import ActionFailed, Page
+from optout.driver import ActionFailed, Control, Page
 from optout.engine import AccountUnusable
 from optout.loader import FlowFileError, Problem, load_flow
 from optout.patterns import pattern
@@ -242,8 +243,16 @@ class FakePage:
     async def language(self) -> str | None:
         return self.site.languages.get(urlsplit(self.url).path, "en")
 
-    async def controls(self, roles: tuple[str, ...]) -> list[tuple[str, str]]:
-        return [(el.role, el.name or "") for el in self._visible() if el.role in roles]
+    async def controls(self, roles: tuple[str, ...], known: Sequence[Locator] = ()) -> list[Control]:
+        return [Control(el.role, el.name or "", el.region, self._state(el), any(el.matches(loc) for loc in known),
+                        opens_list=bool(el.options) and el.role == "button")
+                for el in self._visible() if el.role in roles]
+
+    def _state(self, el: El) -> str | None:
+        if el.setting is None:
+            return None
+        value = self.ui_state.get(el.setting)
+        return ("on" if value else "off") if isinstance(value, bool) else value
 
     async def watch_for(self, interruptions: list) -> None:
         self.interruptions = list(interruptions)
@@ -400,6 +409,16 @@ def file_of_text(path) -> None:
 
 SHIPPED_FLOWS = Path(__file__).resolve().parents[1] / "flows"
 SHIPPED_LINKEDIN = SHIPPED_FLOWS / "linkedin.yaml"
+
+
+def local_flow(home: Path, change) -> Path:
+    """The bundled LinkedIn flow, changed, as a person's own flow in OPTOUT_HOME/flows."""
+    data = yaml.safe_load(SHIPPED_LINKEDIN.read_text(encoding="utf-8"))
+    change(data)
+    path = home / "flows" / "linkedin.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
 
 
 def write_flow(tmp_path: Path, flow: str | dict, name: str = "flow.yaml") -> Path:

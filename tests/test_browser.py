@@ -185,3 +185,50 @@ def test_only_optout_login_launches_the_browser_for_a_person(monkeypatch):
     runner.browser()
 
     assert [options.person_signs_in for options in launched] == [True, False]
+
+
+SCAN_PAGE = """<header><button aria-haspopup="dialog" aria-label="Ask Copilot">Copilot</button></header><main>
+<section><h2>AI features</h2><p>Let us train models.</p><label><input type=checkbox checked> Use my data</label></section>
+<section><h2>Messages</h2><div role=radiogroup aria-label="Who can message you">
+  <label><input type=radio name=who checked>Everyone</label><label><input type=radio name=who>Nobody</label></div></section>
+<section><h2>Language</h2><label>Language <select><option>English</option><option selected>French</option></select></label>
+</section>
+<section><h2>Copilot</h2><button aria-haspopup="menu" aria-label="Copilot access">Enabled</button><button>Save</button>
+</section>
+<section><h2>Grok</h2><p>Train Grok on my posts</p><button role=switch aria-checked=true></button></section>
+<section><h2>Known</h2><p>Use my data for training content creation AI models</p>
+  <button role=switch aria-checked=false aria-label="On"></button></section>
+<div style="display:none"><button role=switch aria-checked=true aria-label="Hidden"></button></div>
+</main>"""
+
+
+def test_controls_come_with_their_section_state_and_whether_a_locator_knows_them(replicas):
+    known = [Locator(role="switch", within="Use my data for training content creation AI models")]
+
+    async def scenario(page):
+        await page.goto(LOGIN)
+        await page.page.set_content(SCAN_PAGE)
+        # When the snapshot and the page's elements disagree (a frame), each name is looked up alone.
+        by_name = await page._details_by_name("radio", ["Nobody", "Nobody"], [])
+        return await page.controls(("switch", "checkbox", "radiogroup", "radio", "combobox", "button"), known), by_name
+
+    found, by_name = in_browser(replicas, scenario)
+    assert [(d["context"], d["state"]) for d in by_name] == [("Nobody", "off"), ("", None)]
+    assert [(c.role, c.name, c.state, c.known, c.opens_list, c.in_group) for c in found] == [
+        ("button", "Ask Copilot", "Copilot", False, True, False),  # the site's own menu, not a setting
+        ("checkbox", "Use my data", "on", False, False, False),
+        ("radiogroup", "Who can message you", "Everyone", False, False, False),
+        ("radio", "Everyone", "on", False, False, True),
+        ("radio", "Nobody", "off", False, False, True),
+        ("combobox", "Language", "French", False, False, False),
+        ("button", "Copilot access", "Enabled", False, True, False),
+        ("button", "Save", None, False, False, False),
+        ("switch", "", "on", False, False, False),  # unnamed: its section says what it is
+        ("switch", "On", "off", True, False, False),
+    ]
+    # Each control's own section: up to the next control, so a neighbour's words never count.
+    assert [c.in_chrome for c in found] == [True] + [False] * 9
+    assert [c.context for c in found] == [
+        "", "AI features Let us train models. Use my data", "Messages Everyone Nobody", "Everyone", "Nobody",
+        "Language Language", "Copilot Enabled Save", "", "Grok Train Grok on my posts",
+        "Known Use my data for training content creation AI models"]

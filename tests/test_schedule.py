@@ -55,6 +55,15 @@ def test_the_command_carries_the_home_and_the_choice_to_fix():
     assert "--fix" not in command(PLANS["daily"])
 
 
+def test_a_schedule_that_scans_says_so_and_passes_it_on(tmp_path, monkeypatch):
+    plan = Schedule.parse("daily", "09:00", False, scan=True)
+    assert plan.describe() == "daily at 09:00, checking only, scanning for new AI settings (--scan)"
+    assert command(plan)[-1] == "--scan" and "--scan" not in command(PLANS["daily"])
+    monkeypatch.setenv("OPTOUT_HOME", str(tmp_path / "home"))
+    schedule.save_installed(schedule.Installed(plan, "cron", [], "2025-01-01T00:00:00+00:00"))
+    assert schedule.load_installed().schedule == plan
+
+
 def test_scheduler_choice_per_os():
     assert schedule.pick_scheduler(None, "darwin") == "launchd"
     assert schedule.pick_scheduler(None, "win32") == "schtasks"

@@ -15,12 +15,14 @@ from optout import scheduled
 from optout.drift import Drift, Kind
 from optout.exitcodes import ExitCode
 from optout.history import HistoryError
-from optout.results import Result, State
+from optout.results import Finding, Result, ScanReport, State
 from optout.runner import Runner, RunOutcome
 from tests.fakes import CLI_TIMEOUT
 
 FIXED = Drift(Kind.SWITCHED_BACK_ON, "linkedin/generative-ai", "It was switched back on; optout turned it off again.",
               fixed=True)
+NEW_SWITCH = Finding("linkedin", "https://www.linkedin.com/mypreferences/d/categories/privacy", "switch",
+                     "Improve writing suggestions with my content", "", "on")
 
 
 @dataclass
@@ -33,13 +35,13 @@ class RecordingRunner(Runner):
     def load(self, targets, flows_dir=None):
         return []
 
-    def run(self, selections, *, apply, dry_run=False):
-        self.calls.append({"apply": apply, "trigger": self.trigger, "may_prompt": self.may_prompt})
+    def run(self, selections, *, apply, dry_run=False, scan=False):
+        self.calls.append({"apply": apply, "trigger": self.trigger, "may_prompt": self.may_prompt, "scan": scan})
         self.progress("linkedin: signed in")
         self.alert(1, self.drifts)
         return RunOutcome([Result("linkedin", "generative-ai", "Data for Generative AI Improvement", State.OPTED_OUT,
                                   "Changed to off and verified after reloading the page.", changed=True)],
-                          self.drifts, run_id=1)
+                          self.drifts, run_id=1, scan=ScanReport([NEW_SWITCH], [], ["linkedin"]) if scan else None)
 
 
 @pytest.fixture
@@ -62,13 +64,21 @@ def test_a_fix_run_that_met_drift_exits_1_logs_it_and_shows_it(home, monkeypatch
     run = scheduled.run_scheduled(runner, fix=True, jitter=600)
     assert run.code is ExitCode.OPTED_IN and [r.state for r in run.results] == [State.OPTED_OUT]
     assert slept == [300]
-    assert runner.calls == [{"apply": True, "trigger": "schedule", "may_prompt": False}]
+    assert runner.calls == [{"apply": True, "trigger": "schedule", "may_prompt": False, "scan": False}]
     assert shown == [("optout needs your attention", FIXED.message)]
     log = (path / "logs" / "optout.log").read_text()
     for line in ["INFO starting in 300s (jitter)", "INFO scheduled run starts (check and fix)",
                  "INFO linkedin: signed in", f"WARNING drift: {FIXED.message}",
                  "INFO linkedin/generative-ai: opted_out (changed)", "INFO scheduled run ends: exit code 1"]:
         assert line in log
+
+
+def test_a_scanning_run_scans_and_logs_what_it_found(home):
+    runner = RecordingRunner([])
+    run = scheduled.run_scheduled(runner, fix=False, jitter=0, scan=True)
+    assert runner.calls[0]["scan"] is True and run.scan.findings == [NEW_SWITCH]
+    assert (f'INFO linkedin: scan found switch "{NEW_SWITCH.name}" on {NEW_SWITCH.url} (no flow covers it)'
+            in (home[0] / "logs" / "optout.log").read_text())
 
 
 def test_without_drift_the_exit_code_is_the_results(home):
@@ -79,7 +89,7 @@ def test_without_drift_the_exit_code_is_the_results(home):
 
 @dataclass
 class UnrecordedRunner(RecordingRunner):
-    def run(self, selections, *, apply, dry_run=False):
+    def run(self, selections, *, apply, dry_run=False, scan=False):
         return replace(super().run(selections, apply=apply, dry_run=dry_run),
                        not_recorded=HistoryError("The history database h.sqlite cannot be used: the disk is full."))
 

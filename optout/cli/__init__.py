@@ -15,7 +15,7 @@ from optout.cli.flows import flows_app
 from optout.cli.monitor import history_command, report, status
 from optout.cli.options import typer_app
 from optout.cli.requests import confirm
-from optout.cli.run import apply, check, demo, login
+from optout.cli.run import apply, check, demo, login, scan
 from optout.cli.schedule import schedule_app, scheduled
 from optout.errors import OptoutError
 
@@ -48,7 +48,7 @@ def show_version(asked: bool) -> None:
 def options(version: bool = typer.Option(False, "--version", callback=show_version, is_eager=True,
                                          help="Print optout's version and exit.")) -> None:
     pass  # options for every command; the help text is the app's
-for command in (check, apply, login, demo, scheduled, status):
+for command in (check, apply, scan, login, demo, scheduled, status):
     app.command()(command)
 app.command()(confirm)
 app.command("history")(history_command)

@@ -17,11 +17,16 @@ def status(as_json: bool = JsonOpt) -> None:
     from optout import history
 
     summary = history.statuses(history.rows())
+    found = history.current_findings()  # what --scan found that no flow covers, until a scan no longer finds it
     shown = history.readable_time
-    output.show(as_json, {"settings": [s.to_json() for s in summary]},
+    output.show(as_json, {"settings": [s.to_json() for s in summary],
+                          "findings": [{**row.finding.to_json(), "found_at": row.found_at} for row in found]},
                 ["setting", "state", "last verified", "opted out since", "detail"],
                 [[s.latest.target, s.latest.state.value, shown(s.verified.checked_at if s.verified else None),
-                  shown(s.opted_out_since), s.latest.detail] for s in summary],
+                  shown(s.opted_out_since), s.latest.detail] for s in summary]
+                + [[f"{row.finding.platform}: {row.finding.role} \"{row.finding.name}\"", "new_setting",
+                    shown(row.found_at), "", f"An AI setting no flow covers yet, on {row.finding.url}: see "
+                    f"`optout scan {row.finding.platform}`."] for row in found],
                 empty="No checks recorded yet: run `optout check`.")
 
 
@@ -63,7 +68,7 @@ def report(html: Path = typer.Option(..., "--html", metavar="PATH", help="Write 
 
     found = history.rows()
     try:
-        htmlreport.write(html, found)
+        htmlreport.write(html, found, history.current_findings())
     except OSError as exc:
         raise UsageError(f"Cannot write {html}: {exc.strerror}.") from None
     output.say(f"Wrote {html}: {len(history.by_target(found))} settings from {len({r.run_id for r in found})} runs.")

@@ -27,3 +27,5 @@ ReportOpt = typer.Option(None, "--report", metavar="FORMAT:PATH",
 DiagnosticsOpt = typer.Option(None, "--diagnostics", metavar="DIR",
                               help="For each setting that could not be determined, save a screenshot, a "
                                    "Playwright trace and the accessibility snapshot (secrets scrubbed) in DIR.")
+ScanOpt = typer.Option(False, "--scan", help="Also scan each platform's pages for AI-training controls no flow "
+                                            "covers yet; one not seen before is a new_setting drift.")

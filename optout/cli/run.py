@@ -1,4 +1,4 @@
-"""check, apply, login and demo: the commands that run flows in a browser."""
+"""check, apply, scan, login and demo: the commands that run flows in a browser."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from optout.cli.options import (
     NonInteractiveOpt,
     OriginMapOpt,
     ReportOpt,
+    ScanOpt,
     TargetsArg,
 )
 from optout.cli.requests import hand_over
@@ -28,26 +29,74 @@ from optout.errors import OptoutError, UsageError
 def check(targets: Optional[List[str]] = TargetsArg, origin_map: Optional[List[str]] = OriginMapOpt,
           headed: bool = HeadedOpt, as_json: bool = JsonOpt, non_interactive: bool = NonInteractiveOpt,
           report: Optional[List[str]] = ReportOpt, diagnostics: Optional[Path] = DiagnosticsOpt,
-          any_address: bool = AnyAddressOpt) -> None:
+          any_address: bool = AnyAddressOpt, scan: bool = ScanOpt) -> None:
     """Read each setting without changing anything."""
     specs = report_specs(report)
     runner = make_runner(origin_map, headed, non_interactive, diagnostics, any_address)
-    outcome = runner.run(runner.load(targets or []), apply=False)
-    finish(outcome.results, as_json, reports=specs, command="optout check", not_recorded=outcome.not_recorded)
+    outcome = runner.run(runner.load(targets or []), apply=False, scan=scan)
+    finish(outcome.results, as_json, reports=specs, command="optout check", not_recorded=outcome.not_recorded,
+           scan=outcome.scan)
 
 
 def apply(targets: Optional[List[str]] = TargetsArg, dry_run: bool = typer.Option(False, "--dry-run",
           help="Read and say what would change, without changing it."),
           origin_map: Optional[List[str]] = OriginMapOpt, headed: bool = HeadedOpt, as_json: bool = JsonOpt,
           non_interactive: bool = NonInteractiveOpt, report: Optional[List[str]] = ReportOpt,
-          diagnostics: Optional[Path] = DiagnosticsOpt, any_address: bool = AnyAddressOpt) -> None:
+          diagnostics: Optional[Path] = DiagnosticsOpt, any_address: bool = AnyAddressOpt,
+          scan: bool = ScanOpt) -> None:
     """Turn off every setting that is opted in, then reload and verify it stayed off."""
     specs = report_specs(report)
     runner = make_runner(origin_map, headed, non_interactive, diagnostics, any_address)
     selections = runner.load(targets or [])
-    outcome = runner.run(selections, apply=True, dry_run=dry_run)
+    outcome = runner.run(selections, apply=True, dry_run=dry_run, scan=scan)
     hand_over(outcome.results, selections, as_json)
-    finish(outcome.results, as_json, reports=specs, command="optout apply", not_recorded=outcome.not_recorded)
+    finish(outcome.results, as_json, reports=specs, command="optout apply", not_recorded=outcome.not_recorded,
+           scan=outcome.scan)
+
+
+def scan(targets: Optional[List[str]] = TargetsArg, origin_map: Optional[List[str]] = OriginMapOpt,
+         headed: bool = HeadedOpt, as_json: bool = JsonOpt, non_interactive: bool = NonInteractiveOpt,
+         any_address: bool = AnyAddressOpt) -> None:
+    """Look for AI-training controls no flow covers yet, on the pages the flows visit (and their
+    scan: pages). Changes nothing. Exit 0: none found; 1: some need a look; 3: a page could not be read."""
+    runner = make_runner(origin_map, headed, non_interactive, any_address=any_address)
+    found = runner.scan(runner.load(targets or []))
+    if as_json:
+        output.show(True, scan_document(found))
+    else:
+        show_scan(found)
+    raise typer.Exit(int(found.exit_code()))
+
+
+def scan_document(found) -> dict:
+    """`scan --json` (json_text adds its version); `check --scan --json` adds these keys to its own."""
+    return {"findings": [finding.to_json() for finding in found.findings],
+            "unread": [{"platform": u.platform, "url": u.url, "detail": u.detail} for u in found.unread]}
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def show_scan(found) -> None:
+    """The findings as a table, each one's flow snippet, where the screenshots are; unread pages on stderr."""
+    rows = [[f.platform, f'{f.role} "{f.name}"', f.state or "", f.url, shorten(f.context, 100)] for f in found.findings]
+    snippets = [f"Flow snippet for {f.describe()}:\n{f.snippet()}" for f in found.findings]
+    folders = sorted({str(Path(f.evidence).parent) for f in found.findings if f.evidence})
+    pages = len({u.url for u in found.unread})
+    output.show(False, {}, ["platform", "control", "state", "page", "section"], rows,
+                empty="No AI controls that no flow covers were found." if not found.unread else
+                f"No AI controls that no flow covers were found on the pages read; {pages} could not be read.",
+                lines=snippets + [f"Screenshots: {folder}" for folder in folders],
+                notes=unread_notes(found.unread))
+
+
+def unread_notes(unread) -> list[str]:
+    """One line per platform and reason: a platform nobody can sign in to fails every page alike."""
+    pages: dict[tuple[str, str], list[str]] = {}
+    for page in unread:
+        pages.setdefault((page.platform, page.detail), []).append(page.url)
+    return [f"{platform}: could not read {', '.join(urls)}: {detail}" for (platform, detail), urls in pages.items()]
 
 
 def login(platform: str = typer.Argument(..., help="The platform to sign in to."),
@@ -120,14 +169,17 @@ def report_specs(reports: list[str] | None) -> list:
 
 
 def finish(results, as_json: bool, title: str | None = None, reports: Sequence = (), command: str = "optout",
-           not_recorded: Exception | None = None, code: int | None = None) -> None:
-    """Show the results, then (never instead) say they could not be kept in the history; the
-    exit code stays the results' own (or `code`)."""
+           not_recorded: Exception | None = None, code: int | None = None, scan=None) -> None:
+    """Show the results (and what a --scan found), then (never instead) say they could not be kept
+    in the history; the exit code stays the results' own (or `code`)."""
     from optout import reports as report_files
     from optout.results import exit_code_for
 
     report_files.write(results, list(reports), command)
-    output.show_results(as_json, report_files.results_document(results), [(title, results)])
+    document = report_files.results_document(results)
+    output.show_results(as_json, {**document, **scan_document(scan)} if scan else document, [(title, results)])
+    if scan and not as_json:
+        show_scan(scan)
     if not_recorded is not None:
         sys.stdout.flush()  # the results come first, even where stdout and stderr share a pipe
         output.error(f"These results are not in the history: {not_recorded}")

@@ -11,7 +11,7 @@ import typer
 
 from optout.cli import output
 from optout.cli.accounts import read_secret
-from optout.cli.options import AnyAddressOpt, JsonOpt, OriginMapOpt, typer_app
+from optout.cli.options import AnyAddressOpt, JsonOpt, OriginMapOpt, ScanOpt, typer_app
 from optout.cli.run import finish, make_runner
 from optout.errors import UsageError
 
@@ -24,6 +24,8 @@ def schedule_install(every: str = typer.Option(..., "--every", metavar="daily|we
                      at: str = typer.Option("09:00", "--at", metavar="HH:MM", help="Time of day (local)."),
                      fix: bool = typer.Option(False, "--fix", help="Scheduled runs also turn off what they find on; "
                                                                    "without it they only check and alert."),
+                     scan: bool = typer.Option(False, "--scan", help="Scheduled runs also scan for AI settings no "
+                                                                     "flow covers yet, and alert on new ones."),
                      webhook: Optional[str] = typer.Option(None, "--webhook", metavar="URL",
                                                            help="Also POST alerts as JSON to URL: https://, or "
                                                                 "http:// to this machine. A URL here shows in "
@@ -38,7 +40,7 @@ def schedule_install(every: str = typer.Option(..., "--every", metavar="daily|we
     from optout import schedule
 
     try:
-        plan = schedule.Schedule.parse(every, at, fix)
+        plan = schedule.Schedule.parse(every, at, fix, scan)
         chosen = schedule.pick_scheduler(scheduler)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
@@ -137,12 +139,13 @@ def scheduled(fix: bool = typer.Option(False, "--fix", help="Turn off what is fo
                                            help="First wait a random time of up to SECONDS."),
               home: Optional[Path] = typer.Option(None, "--home", help="Use this OPTOUT_HOME.",
                                                   readable=False),  # checked as OPTOUT_HOME, in one line
-              origin_map: Optional[List[str]] = OriginMapOpt, any_address: bool = AnyAddressOpt) -> None:
+              origin_map: Optional[List[str]] = OriginMapOpt, any_address: bool = AnyAddressOpt,
+              scan: bool = ScanOpt) -> None:
     """What a schedule runs: every platform with an account, never asking, alerting on drift."""
     from optout.scheduled import run_scheduled
 
     if home is not None:
         os.environ["OPTOUT_HOME"] = str(home)
     runner = make_runner(origin_map, headed=False, non_interactive=True, any_address=any_address)
-    run = run_scheduled(runner, fix=fix, jitter=jitter)
-    finish(run.results, as_json=False, not_recorded=run.not_recorded, code=run.code)
+    run = run_scheduled(runner, fix=fix, jitter=jitter, scan=scan)
+    finish(run.results, as_json=False, not_recorded=run.not_recorded, code=run.code, scan=run.scan)

@@ -7,6 +7,7 @@ The package, top down (at run time each module imports only those below it):
   controls  one reader and changer per control kind; missing: what to say when one is not there
   requests  opt-outs that are an e-mail the person sends: written once, confirmed by the person
   signin    signing in with the account's login (once per run, one-time codes), or by the person
+  scan      discovery: controls worded about AI that no setting of the flow covers (reads only)
   wait      poll_until(), the one deadline loop
   account   the Account protocol the engine gets logins and sessions from, and Outcome
 """
@@ -14,22 +15,23 @@ The package, top down (at run time each module imports only those below it):
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from optout.driver import Driver, Page
 from optout.engine.account import Account, AccountUnusable, Outcome, SignInSecrets
 from optout.engine.requests import Email, compose, request_result
 from optout.engine.run import PlatformRun, file_name
+from optout.engine.scan import ScanReport, Unread, scan_pages, scan_platform
 from optout.engine.signin import SignInRefused, on_sign_in_page, path_matches, refused_message, sign_in_by_person
 from optout.engine.wait import poll_until
 from optout.progress import Progress
 from optout.results import Result, State
 from optout.schema import Flow, Form, Setting
 
-__all__ = ["Account", "AccountUnusable", "Email", "Engine", "Job", "Outcome", "PlatformRun", "Progress", "RunOptions",
-           "SignInRefused", "SignInSecrets", "compose", "file_name", "on_sign_in_page", "path_matches", "poll_until",
-           "refused_message", "sign_in_by_person"]
+__all__ = ["Account", "AccountUnusable", "Email", "Engine", "EngineResult", "Job", "Outcome", "PlatformRun", "Progress",
+           "RunOptions", "ScanReport", "SignInRefused", "SignInSecrets", "Unread", "compose", "file_name",
+           "on_sign_in_page", "path_matches", "poll_until", "refused_message", "scan_pages", "sign_in_by_person"]
 
 CLOSE_PAGE_SECONDS = 10
 
@@ -54,6 +56,13 @@ class Job:
     flow: Flow
     settings: list[Setting]
     account: Account
+    scan: list[str] | None = None  # pages to scan for unknown AI controls after the settings; None: no scan
+
+
+@dataclass
+class EngineResult:
+    results: list[Result]
+    scan: ScanReport = field(default_factory=ScanReport)
 
 
 class Engine:
@@ -63,48 +72,57 @@ class Engine:
         self.progress = progress
 
     async def run(self, jobs: list[Job]) -> list[Result]:
-        """Platforms run concurrently (bounded); a platform's settings run one after another.
-        A platform still running when the run's watchdog fires ends with `error`."""
+        return (await self.run_and_scan(jobs)).results
+
+    async def run_and_scan(self, jobs: list[Job]) -> EngineResult:
+        """Platforms run concurrently (bounded); a platform's settings run one after another, then
+        its scan. A platform still running when the run's watchdog fires ends with `error`."""
         limit = asyncio.Semaphore(self.options.concurrency)
 
-        async def bounded(job: Job) -> list[Result]:
+        async def bounded(job: Job) -> EngineResult:
             async with limit:
                 return await self.run_platform(job)
 
         tasks = [asyncio.create_task(bounded(job)) for job in jobs]
         await asyncio.wait(tasks, timeout=self.options.run_seconds)
-        results: list[Result] = []
+        outcome = EngineResult([])
         for job, task in zip(jobs, tasks, strict=True):
             if task.done():
-                results += task.result()
+                outcome.results += task.result().results
+                outcome.scan.add(task.result().scan)
                 continue
             task.cancel()
             detail = (f"The run's watchdog stopped {job.flow.name} after {self.options.run_seconds:g}s: "
                       "its pages stopped answering. Try again later.")
-            results += [Result(job.flow.platform, s.id, s.title, State.ERROR, detail) for s in job.settings]
+            outcome.results += [Result(job.flow.platform, s.id, s.title, State.ERROR, detail) for s in job.settings]
+            outcome.scan.unread += [Unread(job.flow.platform, url, detail) for url in job.scan or []]
         await asyncio.gather(*tasks, return_exceptions=True)  # let the cancelled ones close their pages
-        return results
+        return outcome
 
-    async def run_platform(self, job: Job) -> list[Result]:
+    async def run_platform(self, job: Job) -> EngineResult:
         known = {s.id: known_without_browser(job, s, self.options) for s in job.settings}
         runnable = [s for s in job.settings if known[s.id] is None]
         results = {s.id: [result] for s in job.settings if (result := known[s.id]) is not None}
-        if runnable:  # otherwise there is nothing to look at, and no browser starts
-            results.update(await self.run_on_page(job, runnable))
-        return [result for setting in job.settings for result in results[setting.id]]
+        scan = ScanReport()
+        if runnable or job.scan:  # otherwise there is nothing to look at, and no browser starts
+            read, scan = await self.run_on_page(job, runnable)
+            results.update(read)
+        return EngineResult([result for setting in job.settings for result in results[setting.id]], scan)
 
-    async def run_on_page(self, job: Job, settings: list[Setting]) -> dict[str, list[Result]]:
+    async def run_on_page(self, job: Job, settings: list[Setting]) -> tuple[dict[str, list[Result]], ScanReport]:
+        flow = job.flow
         try:
             session = await asyncio.to_thread(job.account.load_session)  # the keyring: not on the loop
         except AccountUnusable as problem:
-            return {s.id: [Result(job.flow.platform, s.id, s.title, State.LOGIN_REQUIRED, str(problem))]
-                    for s in settings}
-        flow = job.flow
+            refused = {s.id: [Result(flow.platform, s.id, s.title, State.LOGIN_REQUIRED, str(problem))]
+                       for s in settings}
+            return refused, ScanReport([], [Unread(flow.platform, url, str(problem)) for url in job.scan or []])
         page = await self.driver.open_page(flow.platform, flow.domains + flow.sign_in_domains(), session)
         try:
             await page.watch_for(flow.interruptions)
             run = PlatformRun(self, job, page)
-            return {setting.id: await run.run_setting_watched(setting) for setting in settings}
+            results = {setting.id: await run.run_setting_watched(setting) for setting in settings}
+            return results, await scan_platform(run, job.scan) if job.scan else ScanReport()
         finally:
             await self.close_quietly(page)
 

@@ -60,6 +60,6 @@ async def candidates(page: Page, target: list[Locator], say: Progress) -> list[d
         name = control[1].lower()
         return max((difflib.SequenceMatcher(None, name, w.lower()).ratio() for w in wordings), default=0.0)
 
-    named = [c for c in dict.fromkeys(found) if c[1].strip()]
+    named = [c for c in dict.fromkeys((c.role, c.name) for c in found) if c[1].strip()]
     ranked = sorted(named, key=likeness, reverse=True)[:MAX_CANDIDATES]
     return [{"role": role, "name": name} for role, name in ranked]

@@ -5,19 +5,16 @@ sign-in redirected to a look-alike host. Each failed on the code before these fl
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
 
 from optout.replica.base import DEMO_PASSWORD as COMMON_PASSWORD
 from optout.replica.base import DEMO_TOTP_SECRET as COMMON_TOTP_SECRET
 from optout.replica.base import DEMO_USERNAME as COMMON_USERNAME
 from optout.replica.linkedin import DEMO_PASSWORD, DEMO_USERNAME
+from tests.fakes import local_flow
 
 pytestmark = pytest.mark.browser
 GENAI = "linkedin/generative-ai"
-FLOWS = Path(__file__).resolve().parents[2] / "flows"
 
 
 @pytest.mark.parametrize("variant", ["default", "wrong-password-curly"])
@@ -75,16 +72,6 @@ def test_a_renamed_switch_comes_back_with_candidates_and_is_left_alone(cli, link
                                        "name": "Allow LinkedIn to improve generative features with my content"}
     assert len(result["candidates"]) <= 5
     assert linkedin.switches()["generative-ai"] is True
-
-
-def local_flow(home: Path, change) -> Path:
-    """The bundled LinkedIn flow, changed, as a person's own flow in OPTOUT_HOME/flows."""
-    data = yaml.safe_load((FLOWS / "linkedin.yaml").read_text(encoding="utf-8"))
-    change(data)
-    path = home / "flows" / "linkedin.yaml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
 
 
 def test_the_renamed_switch_is_a_one_line_fix_in_a_local_flow(cli, linkedin):

@@ -43,6 +43,7 @@ VARIANTS = (
     "german",  # the account's language is German: settings pages are lang="de" and worded so
     "redirect-foreign",  # /login sends the browser to a look-alike on another domain (lookalike.py)
     "overlay",  # a "Try Premium for free" promotion covers settings pages a second after load
+    "new-ai-switch",  # a new AI switch beside the known one, and ordinary switches around both (scan)
 )
 
 WRONG_CREDENTIALS = "Wrong email or password. Try again or create an account."
@@ -223,9 +224,40 @@ PROFILE_RECOMMENDATIONS = Setting(
         label="Allow LinkedIn to use my profile data for recommendations",
     ),
 )
+# new-ai-switch: the kind of switch LinkedIn added before announcing it (invented wording: no flow
+# knows it), and ordinary switches whose words must not look like AI ("email", "available", "said").
+AI_WRITING = Setting(
+    key="ai-writing",
+    slug=None,
+    wording=Wording(
+        title="AI-powered writing suggestions",
+        question="Can LinkedIn use the messages and posts you write to improve its writing suggestions?",
+        label="Improve writing suggestions with my content",
+    ),
+)
+EMAIL_NOTIFICATIONS = Setting(
+    key="email-notifications",
+    slug=None,
+    wording=Wording(
+        title="Email notifications",
+        question="Choose whether we email you about messages you haven't read, as you said you would like.",
+        label="Email me about unread messages",
+    ),
+)
+PROFILE_PHOTO = Setting(
+    key="profile-photo",
+    slug=None,
+    wording=Wording(
+        title="Profile photo visibility",
+        question="Choose who can see your profile photo when it is available, and who can see your posts.",
+        label="Show my profile photo to everyone",
+    ),
+)
+NEW_AI_PAGE = (EMAIL_NOTIFICATIONS, AI_WRITING, PROFILE_PHOTO, PROFILE_RECOMMENDATIONS)  # below the known switch
 SETTINGS = {
     setting.key: setting
-    for setting in (GENERATIVE_AI, RESEARCH, RESEARCH_INVITATIONS, PROFILE_RECOMMENDATIONS)
+    for setting in (GENERATIVE_AI, RESEARCH, RESEARCH_INVITATIONS, PROFILE_RECOMMENDATIONS, AI_WRITING,
+                    EMAIL_NOTIFICATIONS, PROFILE_PHOTO)
 }
 
 Item = Setting | InfoPage

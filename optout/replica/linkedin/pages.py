@@ -20,8 +20,10 @@ from optout.replica.linkedin.catalogue import (
     DEMO_DISPLAY_NAME,
     DEMO_FIRST_NAME,
     FEED,
+    GENERATIVE_AI,
     LOGIN,
     LOGIN_SUBMIT,
+    NEW_AI_PAGE,
     NOT_OFFERED,
     PREMIUM_PROMOTION,
     PROFILE_RECOMMENDATIONS,
@@ -310,7 +312,9 @@ def setting_page(item: Item, category: Category, settings: Mapping[str, Any], va
         main = _late_section(item, variant)
     else:
         main = _setting_section(item, settings[item.key], variant, "h1")
-    return _settings_frame(item.words(variant).title, category, back + before + main, variant, SETTINGS_SCRIPT)
+    after = "".join(_setting_section(other, settings[other.key], "default", "h2") for other in NEW_AI_PAGE
+                    ) if variant == "new-ai-switch" and item is GENERATIVE_AI else ""
+    return _settings_frame(item.words(variant).title, category, back + before + main + after, variant, SETTINGS_SCRIPT)
 
 
 def _setting_section(setting: Setting, on: bool, variant: str, heading: str) -> str:
