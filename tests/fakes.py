@@ -299,9 +299,8 @@ class MemoryAccount:
             raise AccountUnusable("The stored TOTP secret for Example is not a valid base32 secret of at least "
                                   "112 bits; store it again with `optout credentials set`.") from None
 
-    def sign_in_hint(self, what: str) -> str:
-        hint = "in CI, an exported session in OPTOUT_EXAMPLE_SESSION"
-        return hint + (", or OPTOUT_EXAMPLE_USERNAME and OPTOUT_EXAMPLE_PASSWORD" if what == "login" else "")
+    def sign_in_advice(self) -> str:
+        return "Run `optout login example`."
 
     def load_session(self) -> dict | None:
         return self.session

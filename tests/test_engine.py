@@ -129,7 +129,7 @@ def test_server_error_is_error():
 def test_no_credentials_and_no_session_is_login_required():
     result, _ = run(site_with(SWITCH), account=MemoryAccount(None))
     assert result.state is State.LOGIN_REQUIRED
-    assert result.detail.startswith("No saved session or credentials for Example: run `optout login example`")
+    assert result.detail == "Not signed in to Example. Run `optout login example`."
 
 
 def test_wrong_password_is_tried_once_for_all_settings():
