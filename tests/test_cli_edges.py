@@ -47,6 +47,15 @@ def test_unknown_platform_and_setting(cli):
     assert "error: Unknown setting 'linkedin/nope'. LinkedIn has: generative-ai, research." in setting.stderr
 
 
+def test_platform_names_ignore_case_and_a_typo_gets_a_suggestion(cli):
+    typo = cli("check", "linkdin")
+    assert typo.returncode == 2
+    assert typo.stderr.splitlines()[-1] == "error: Unknown platform 'linkdin'. Did you mean linkedin?"
+    capitalised = cli("check", "Reddit", "--non-interactive")  # advice only: no browser
+    assert capitalised.returncode == 0, capitalised.stderr
+    assert "reddit/ai-training" in capitalised.stdout
+
+
 def test_nothing_stored_and_no_target_is_a_usage_error(cli):
     completed = cli("check")
     assert completed.returncode == 2

@@ -48,7 +48,7 @@ def test_runs_are_recorded_with_their_trigger_and_shown(optout):
 
 def test_history_and_report_usage_errors(optout, tmp_path):
     unknown = optout("-m", "optout", "history", "exampel")
-    assert (unknown.returncode, unknown.stderr) == (2, "error: Unknown platform 'exampel'. Known: example.\n")
+    assert (unknown.returncode, unknown.stderr) == (2, "error: Unknown platform 'exampel'. Did you mean example?\n")
     since = optout("-m", "optout", "history", "--since", "yesterday")
     assert (since.returncode, since.stderr) == (
         2, "error: --since 'yesterday': expected a date such as 2025-01-31 or a time such as 2025-01-31T08:00\n")

@@ -29,6 +29,7 @@ def credentials_set(platform: str = typer.Argument(...), username: str = typer.O
     from optout.runner import platform_flow
 
     flow = platform_flow(platform)
+    platform = flow.platform
     if totp and totp_stdin:
         raise UsageError("Use --totp or --totp-stdin, not both.")
     password = read_secret(password_stdin, "password", "--password-stdin", not_done="stored")
@@ -61,7 +62,7 @@ def credentials_remove(platform: str = typer.Argument(...)) -> None:
     from optout.runner import platform_flow
     from optout.sessions import SessionStore
 
-    platform_flow(platform)
+    platform = platform_flow(platform).platform
     removed = [what for what, gone in (("credentials", credentials.remove(platform)),
                                        ("saved session", SessionStore().delete(platform))) if gone]
     output.say(f"Removed {' and '.join(removed)} for {platform}." if removed else f"Nothing stored for {platform}.")
@@ -76,7 +77,7 @@ def session_export(platform: str = typer.Argument(..., help="The platform whose 
     from optout.runner import known_platform
     from optout.sessions import SessionStore
 
-    known_platform(platform)
+    platform = known_platform(platform)
     passphrase = read_secret(passphrase_stdin, "passphrase", "--passphrase-stdin", not_done="exported",
                              confirm=True)
     sys.stdout.write(SessionStore().export_blob(platform, passphrase) + "\n")
