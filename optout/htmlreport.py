@@ -8,6 +8,7 @@ screenshots are embedded as data: URIs, so the file stands alone.
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
@@ -20,6 +21,7 @@ STATE_COLOURS = {
     State.LOGIN_REQUIRED: "#a16207", State.NEEDS_HUMAN: "#a16207", State.FLOW_OUTDATED: "#7e22ce",
     State.ERROR: "#b91c1c",
 }
+CODE_SPAN = re.compile(r"`([^`]+)`")
 STYLE = """
 body { font: 15px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; color: #1f2937; }
 h1 { font-size: 1.6rem; }
@@ -72,12 +74,17 @@ def render(found: list[Row], generated_at: str | None = None) -> str:
 <body>
 <h1>AI-training settings: history and evidence</h1>
 <p>Recorded by optout, which reads each setting in a real browser and re-reads it after every change.
-{escape(intro)}. Generated {escape(readable_time(generated_at or utc_now()))}.</p>
+{prose(intro)}. Generated {escape(readable_time(generated_at or utc_now()))}.</p>
 {summary_table(summary)}
 {sections}
 </body>
 </html>
 """
+
+
+def prose(message: str) -> str:
+    """A message as HTML: escaped, and its Markdown code spans (`optout login x`) as code."""
+    return CODE_SPAN.sub(lambda span: f"<code>{span.group(1)}</code>", escape(message))
 
 
 def state_label(state: State) -> str:
@@ -100,11 +107,11 @@ def setting_section(status: TargetStatus, found: list[Row]) -> str:
         f"<tr><td>{escape(readable_time(p.first.checked_at))}"
         f"{' to ' + escape(readable_time(p.last.checked_at)) if p.count > 1 else ''}</td>"
         f"<td>{state_label(p.state)}{' (turned off by optout)' if p.first.changed else ''}</td>"
-        f"<td>{p.count}</td><td>{escape(p.last.detail)}</td></tr>" for p in periods(found))
+        f"<td>{p.count}</td><td>{prose(p.last.detail)}</td></tr>" for p in periods(found))
     figures = "".join(figure(moment) for moment in moments(found)) or "<p class=muted>No screenshots recorded.</p>"
     target, checked = escape(latest.target), escape(readable_time(latest.checked_at))
     return f"""<h2 id="{target}">{escape(latest.title)} <span class=muted>({target})</span></h2>
-<p>Now: {state_label(latest.state)}, last checked {checked}. {escape(latest.detail)}</p>
+<p>Now: {state_label(latest.state)}, last checked {checked}. {prose(latest.detail)}</p>
 <table><thead><tr><th>when</th><th>state</th><th>checks</th><th>detail</th></tr></thead><tbody>{timeline}</tbody></table>
 {figures}
 """

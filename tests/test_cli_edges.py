@@ -65,7 +65,7 @@ def test_nothing_stored_and_no_target_is_a_usage_error(cli):
 def test_login_needs_a_person(cli):
     completed = cli("login", "linkedin")
     assert completed.returncode == 2
-    assert "error: `optout login` needs a person at a screen; this session is not interactive." in completed.stderr
+    assert "error: optout login needs a person at a screen; this session is not interactive." in completed.stderr
 
 
 def test_credentials_set_list_remove(cli):

@@ -37,8 +37,14 @@ def test_runs_are_recorded_with_their_trigger_and_shown(optout):
     [result] = history["runs"][0]["results"]
     assert (result["target"], result["state"], result["flow_schema"]) == ("example/training", "not_offered", 1)
 
-    table = optout("-m", "optout", "history", "example").stdout
-    assert "│ 2   │" in table and "│ ci      │ check   │ example/training │ not_offered │" in table
+    assert optout("-m", "optout", "check", "Example").returncode == 0
+    runs = json.loads(optout("-m", "optout", "history", "--json", "--limit", "2").stdout)["runs"]
+    started = [run["started_at"].replace("T", " ").replace("+00:00", " UTC") for run in runs]
+    lines = optout("-m", "optout", "history", "example", "--limit", "2", extra={"COLUMNS": "80"}).stdout.splitlines()
+    assert lines == ["when                     run          setting           state        changed",
+                     f"{started[0]}  #2 ci check  example/training  not_offered",
+                     f"{started[1]}  #3 check     example/training  not_offered",
+                     "The last 2 results of 3; --limit 0 shows all."]
     assert json.loads(optout("-m", "optout", "history", "--since", "2999-01-01", "--json").stdout)["runs"] == []
 
     status = json.loads(optout("-m", "optout", "status", "--json").stdout)

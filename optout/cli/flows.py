@@ -40,12 +40,12 @@ def flows_list(as_json: bool = JsonOpt) -> None:
 
     loaded_flows = list(load_flows().values())
     output.show(as_json, {"flows": [flow_summary(loaded) for loaded in loaded_flows]},
-                ["setting", "title", "sign-in", "regions"],
-                [[f"{loaded.flow.platform}/{s.id}" + (" (local)" if loaded.local else ""), s.title,
-                  sign_in_method(loaded.flow), s.regions or s.advice or ""]
+                ["setting", "sign-in", "title", "regions"],
+                [[f"{loaded.flow.platform}/{s.id}" + (" (local)" if loaded.local else ""),
+                  sign_in_method(loaded.flow), s.title, s.regions or s.advice or ""]
                  for loaded in loaded_flows for s in loaded.flow.settings],
                 notes=[f"{loaded.flow.platform}: your local flow {loaded.path} replaces the bundled one."
-                       for loaded in loaded_flows if loaded.local])
+                       for loaded in loaded_flows if loaded.local], under=("title", "regions"))
 
 
 def sign_in_method(flow) -> str:
