@@ -32,8 +32,9 @@ class OptoutGroup(TyperGroup):
 
 app = typer_app("Find the AI-training switches platforms bury, turn them off, and prove they stay off.",
                 cls=OptoutGroup, add_completion=False, rich_markup_mode=None)
-for command in (check, apply, login, demo, scheduled, status):
+for command in (check, apply, login, demo, status):
     app.command()(command)
+app.command(hidden=True)(scheduled)  # what the OS scheduler runs, not for people
 app.command("history")(history_command)
 app.command()(report)
 app.add_typer(flows_app, name="flows")

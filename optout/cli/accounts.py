@@ -15,7 +15,9 @@ session_app = typer_app("Carry a saved session to CI, encrypted with a passphras
 
 
 @credentials_app.command("set")
-def credentials_set(platform: str = typer.Argument(...), username: str = typer.Option(..., "--username"),
+def credentials_set(platform: str = typer.Argument(..., metavar="PLATFORM", help="The platform to sign in to."),
+                    username: str = typer.Option(..., "--username", metavar="NAME",
+                                                 help="The username or email address you sign in with."),
                     password_stdin: bool = typer.Option(False, "--password-stdin",
                                                         help="Read the password from the first line of stdin."),
                     totp: bool = typer.Option(False, "--totp", help="Also ask for a TOTP secret (hidden)."),
@@ -56,7 +58,9 @@ def credentials_list(as_json: bool = JsonOpt) -> None:
 
 
 @credentials_app.command("remove")
-def credentials_remove(platform: str = typer.Argument(...)) -> None:
+def credentials_remove(platform: str = typer.Argument(..., metavar="PLATFORM",
+                                                     help="The platform whose login and session to remove.")
+                       ) -> None:
     """Remove a platform's stored credentials and saved session."""
     from optout import credentials
     from optout.runner import platform_flow
@@ -69,7 +73,8 @@ def credentials_remove(platform: str = typer.Argument(...)) -> None:
 
 
 @session_app.command("export")
-def session_export(platform: str = typer.Argument(..., help="The platform whose saved session to export."),
+def session_export(platform: str = typer.Argument(..., metavar="PLATFORM",
+                                                  help="The platform whose saved session to export."),
                    passphrase_stdin: bool = typer.Option(False, "--passphrase-stdin",
                                                          help="Read the passphrase from stdin (at least 12 "
                                                               "characters).")) -> None:

@@ -15,7 +15,7 @@ flows_app = typer_app("Validate and list flow files.")
 
 
 @flows_app.command("validate")
-def flows_validate(paths: List[Path] = typer.Argument(..., help="Flow files to check.")) -> None:
+def flows_validate(paths: List[Path] = typer.Argument(..., metavar="FILE", help="Flow files to check.")) -> None:
     """Check flow files against the schema (no browser)."""
     from optout.loader import FlowFileError, load_flow
 

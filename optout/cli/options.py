@@ -3,16 +3,38 @@
 from __future__ import annotations
 
 import typer
+from typer.core import TyperArgument, TyperCommand
+
+
+class NamedArgument(TyperArgument):
+    """An argument as help shows it: its metavar (PLATFORM), not a Python type (<list[str]>)."""
+
+    def display_type_rich(self, ctx) -> None:
+        return None
+
+
+class OptoutCommand(TyperCommand):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if type(param) is TyperArgument:  # Typer builds them itself; this only changes their help
+                param.__class__ = NamedArgument
+
+
+class OptoutTyper(typer.Typer):
+    def command(self, *args, **kwargs):
+        return super().command(*args, **{"cls": OptoutCommand, **kwargs})
 
 
 def typer_app(summary: str, **options) -> typer.Typer:
     """Every app and sub-app: a bug's traceback must never show local variables, where
     passwords, passphrases and webhook tokens live (older Typer showed them by default)."""
-    return typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=False, help=summary, **options)
+    return OptoutTyper(no_args_is_help=True, pretty_exceptions_show_locals=False, help=summary, **options)
 
 
-TargetsArg = typer.Argument(None, help="A platform (linkedin) or one setting (linkedin/generative-ai). "
-                                       "None: every platform with credentials or a saved session.")
+TargetsArg = typer.Argument(None, metavar="TARGET",
+                            help="A platform (linkedin) or one setting (linkedin/generative-ai). "
+                                 "None: every platform with credentials or a saved session.")
 OriginMapOpt = typer.Option(None, "--origin-map", metavar="HOST=ADDR:PORT",
                             help="Serve HOST from ADDR:PORT (a replica); repeatable. Also OPTOUT_ORIGIN_MAP.")
 AnyAddressOpt = typer.Option(False, "--origin-map-any-address",

@@ -47,12 +47,12 @@ def apply(targets: Optional[List[str]] = TargetsArg, dry_run: bool = typer.Optio
     finish(outcome.results, as_json, reports=specs, command="optout apply", not_recorded=outcome.not_recorded)
 
 
-def login(platform: str = typer.Argument(..., help="The platform to sign in to."),
+def login(platform: str = typer.Argument(..., metavar="PLATFORM", help="The platform to sign in to."),
           origin_map: Optional[List[str]] = OriginMapOpt,
-          timeout: float = typer.Option(600, help="Seconds to wait for you to sign in."),
+          timeout: float = typer.Option(600, metavar="SECONDS", help="Seconds to wait for you to sign in."),
           any_address: bool = AnyAddressOpt) -> None:
     """Sign in yourself in a browser window (passkeys, codes, CAPTCHAs); the session is saved.
-    The window is your installed Google Chrome when there is one (else as `check`)."""
+    The window is your installed Google Chrome or Microsoft Edge when there is one."""
     from optout.credentials import is_interactive
 
     if not is_interactive():

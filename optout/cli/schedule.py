@@ -27,10 +27,10 @@ def schedule_install(every: str = typer.Option(..., "--every", metavar="daily|we
                      webhook: Optional[str] = typer.Option(None, "--webhook", metavar="URL",
                                                            help="Also POST alerts as JSON to URL: https://, or "
                                                                 "http:// to this machine. A URL here shows in "
-                                                                "`ps` and the shell history: see --webhook-stdin."),
+                                                                "ps and the shell history: see --webhook-stdin."),
                      webhook_stdin: bool = typer.Option(False, "--webhook-stdin",
                                                         help="Read the webhook URL from the first line of stdin, "
-                                                             "so its token stays out of `ps` and shell history."),
+                                                             "so its token stays out of ps and shell history."),
                      scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="NAME",
                                                              help="systemd, cron, launchd or schtasks "
                                                                   "(default: the one this system has).")) -> None:
@@ -117,7 +117,7 @@ def schedule_remove() -> None:
 def scheduled(fix: bool = typer.Option(False, "--fix", help="Turn off what is found on, then verify."),
               jitter: float = typer.Option(0, "--jitter", metavar="SECONDS",
                                            help="First wait a random time of up to SECONDS."),
-              home: Optional[Path] = typer.Option(None, "--home", help="Use this OPTOUT_HOME.",
+              home: Optional[Path] = typer.Option(None, "--home", metavar="DIR", help="Use this OPTOUT_HOME.",
                                                   readable=False),  # checked as OPTOUT_HOME, in one line
               origin_map: Optional[List[str]] = OriginMapOpt, any_address: bool = AnyAddressOpt) -> None:
     """What a schedule runs: every platform with an account, never asking, alerting on drift."""
