@@ -115,6 +115,7 @@ class Runner:
     diagnostics_dir: Path | None = None  # when set, undetermined settings leave a bundle here
     trigger: str = "manual"  # recorded in the history: manual, schedule or ci
     alert: Callable[[int, list[Drift]], None] = lambda run_id, drifts: None  # sends each recorded run's drifts
+    browser_choice: str | None = None  # --browser: chrome, msedge, chromium or an executable
 
     def load(self, targets: list[str], flows_dir: Path | None = None) -> list[Selection]:
         flows = load_flows(flows_dir)
@@ -174,6 +175,18 @@ class Runner:
 
         return asyncio.run(go())
 
+    def take_session(self, flow: Flow, cdp_url: str) -> list[str]:
+        """Save as the platform's session the cookies of its domains from the browser the person
+        runs at cdp_url; returns the domains those cookies are for."""
+        from optout import browser
+
+        state = asyncio.run(browser.session_over_cdp(cdp_url, flow.domains + flow.sign_in_domains()))
+        if not state["cookies"]:
+            raise OptoutError(f"The browser at {cdp_url} has no cookies of {', '.join(flow.domains)}: sign in to "
+                              f"{flow.name} there first; nothing was saved.")
+        self.account(flow).save_session(state)
+        return sorted({cookie["domain"].lstrip(".") for cookie in state["cookies"]})
+
     def account(self, flow: Flow, flow_file: Path | None = None) -> StoredAccount:
         return StoredAccount(flow.platform, SessionStore(), self.warn, may_prompt=self.may_prompt,
                              flow=flow, flow_file=flow_file)
@@ -183,7 +196,7 @@ class Runner:
 
         return browser.launch(browser.LaunchOptions(headless=self.headless, origin_map=self.origin_map,
                                                     trace=self.diagnostics_dir is not None,
-                                                    person_signs_in=person_signs_in))
+                                                    person_signs_in=person_signs_in, browser=self.browser_choice))
 
 
 def keep_first_problem(problems: list[history.HistoryError], write: Callable[..., T], *args) -> T | None:

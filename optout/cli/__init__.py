@@ -15,6 +15,7 @@ from optout.cli.monitor import history_command, report, status
 from optout.cli.options import typer_app
 from optout.cli.run import apply, check, demo, login
 from optout.cli.schedule import schedule_app, scheduled
+from optout.cli.setup import setup
 from optout.errors import OptoutError
 
 
@@ -31,7 +32,24 @@ class OptoutGroup(TyperGroup):
 
 
 app = typer_app("Find the AI-training switches platforms bury, turn them off, and prove they stay off.",
-                cls=OptoutGroup, add_completion=False, rich_markup_mode=None)
+                cls=OptoutGroup, add_completion=False, rich_markup_mode=None, no_args_is_help=False,
+                invoke_without_command=True)
+
+
+@app.callback()
+def start(ctx: typer.Context) -> None:
+    """Bare `optout`: on a terminal, offer the guided set-up; anywhere else, the help as before."""
+    from optout.credentials import is_interactive
+
+    if ctx.invoked_subcommand is not None:
+        return
+    if is_interactive() and typer.confirm("Set up optout now, step by step (optout setup)?", default=True):
+        setup(origin_map=None, any_address=False, browser=None)
+        return
+    typer.echo(ctx.get_help())
+
+
+app.command()(setup)
 for command in (check, apply, login, demo, status):
     app.command()(command)
 app.command(hidden=True)(scheduled)  # what the OS scheduler runs, not for people

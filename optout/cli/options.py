@@ -29,7 +29,7 @@ class OptoutTyper(typer.Typer):
 def typer_app(summary: str, **options) -> typer.Typer:
     """Every app and sub-app: a bug's traceback must never show local variables, where
     passwords, passphrases and webhook tokens live (older Typer showed them by default)."""
-    return OptoutTyper(no_args_is_help=True, pretty_exceptions_show_locals=False, help=summary, **options)
+    return OptoutTyper(pretty_exceptions_show_locals=False, help=summary, **{"no_args_is_help": True, **options})
 
 
 TargetsArg = typer.Argument(None, metavar="TARGET",
@@ -46,6 +46,9 @@ NonInteractiveOpt = typer.Option(False, "--non-interactive", help="Never prompt 
 ReportOpt = typer.Option(None, "--report", metavar="FORMAT:PATH",
                          help="Also write the results to PATH as junit, markdown or json; repeatable. "
                               "With GITHUB_STEP_SUMMARY set, the Markdown table is appended to it.")
+BrowserOpt = typer.Option(None, "--browser", metavar="chrome|msedge|chromium|PATH",
+                          help="The browser to use: your installed Google Chrome or Microsoft Edge, Chromium, or a "
+                               "Chromium-based browser's executable.")
 DiagnosticsOpt = typer.Option(None, "--diagnostics", metavar="DIR",
                               help="For each setting that could not be determined, save a screenshot, a "
                                    "Playwright trace and the accessibility snapshot (secrets scrubbed) in DIR.")
