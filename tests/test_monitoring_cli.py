@@ -50,6 +50,10 @@ def test_runs_are_recorded_with_their_trigger_and_shown(optout):
     status = json.loads(optout("-m", "optout", "status", "--json").stdout)
     assert [(s["target"], s["state"], s["verified_state"]) for s in status["settings"]] == [
         ("example/training", "not_offered", "not_offered")]
+    assert optout("-m", "optout", "status", extra={"COLUMNS": "80"}).stdout.splitlines() == [
+        "setting           state        last verified",
+        f"example/training  not_offered  {started[1]}",  # a date is never cut
+        "    Example has no setting for this; delete what you do not want used."]
 
 
 def test_history_and_report_usage_errors(optout, tmp_path):

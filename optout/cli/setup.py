@@ -4,7 +4,7 @@ starts from what is already done (a platform signed in stays signed in)."""
 from __future__ import annotations
 
 import dataclasses
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
@@ -13,19 +13,24 @@ from optout.cli.options import AnyAddressOpt, BrowserOpt, OriginMapOpt
 from optout.cli.run import make_runner
 from optout.errors import OptoutError, UsageError
 
+if TYPE_CHECKING:
+    from optout.loader import LoadedFlow
+    from optout.results import Result
+    from optout.runner import Runner
+    from optout.schema import Flow
+
 SIGN_IN_MINUTES = 10
 
 
 def setup(origin_map: Optional[List[str]] = OriginMapOpt, any_address: bool = AnyAddressOpt,
           browser: Optional[str] = BrowserOpt) -> None:
     """Step by step: pick your platforms, sign in, see what is on, turn it off, check weekly."""
+    from optout import guide
     from optout.credentials import is_interactive
 
     if not is_interactive():
         raise UsageError("optout setup asks questions, so it needs a terminal; without one, use `optout check` "
                          "and `optout apply`.")
-    from optout import guide
-
     runner = make_runner(origin_map, headed=False, non_interactive=False, any_address=any_address, browser=browser)
     flows, known = guide.platforms()
     chosen = choose_platforms(flows, known)
@@ -38,7 +43,7 @@ def setup(origin_map: Optional[List[str]] = OriginMapOpt, any_address: bool = An
         output.say(f"Not signed in: {', '.join(skipped)}. Run `optout setup` again when you want to add them.")
 
 
-def choose_platforms(flows: dict, known: set[str]) -> list:
+def choose_platforms(flows: dict[str, LoadedFlow], known: set[str]) -> list[Flow]:
     """The flows of the platforms the person says they use; Enter keeps those signed in already."""
     from optout import guide
     from optout.runner import select
@@ -58,7 +63,7 @@ def choose_platforms(flows: dict, known: set[str]) -> list:
             output.error(exc.message)
 
 
-def sign_in(runner, flow, known: set[str]) -> bool:
+def sign_in(runner: Runner, flow: Flow, known: set[str]) -> bool:
     """Whether the platform can be checked: signed in already, signed in now, or nothing to sign in to."""
     if flow.login is None:
         output.say(f"{flow.name}: nothing to sign in to.")
@@ -90,7 +95,7 @@ def ask(question: str, answers: list[str]) -> str:
         output.error(f"Answer {', '.join(answers[:-1])} or {answers[-1]}.")
 
 
-def store_password(flow) -> bool:
+def store_password(flow: Flow) -> bool:
     from optout import credentials
 
     login = credentials.prompt(flow.platform, domains=flow.password_domains())
@@ -102,7 +107,7 @@ def store_password(flow) -> bool:
     return True
 
 
-def sign_in_by_person(runner, flow) -> bool:
+def sign_in_by_person(runner: Runner, flow: Flow) -> bool:
     visible = dataclasses.replace(runner, headless=False)
     if visible.login(flow, SIGN_IN_MINUTES * 60):
         output.say(f"Signed in to {flow.name}; the session is saved (encrypted).")
@@ -111,13 +116,13 @@ def sign_in_by_person(runner, flow) -> bool:
     return False
 
 
-def check(runner, platforms: list[str]) -> list:
+def check(runner: Runner, platforms: list[str]) -> list[Result]:
     outcome = runner.run(runner.load(platforms), apply=False)
     output.show_results(False, {}, [("What is on now:", outcome.results)])
     return outcome.results
 
 
-def turn_off(runner, results: list) -> None:
+def turn_off(runner: Runner, results: list[Result]) -> None:
     """Ask before changing anything, then apply to exactly the settings found on."""
     from optout.results import State
 
