@@ -44,7 +44,7 @@ def start(ctx: typer.Context) -> None:
     if ctx.invoked_subcommand is not None:
         return
     if is_interactive() and typer.confirm("Set up optout now, step by step (optout setup)?", default=True):
-        setup(origin_map=None, any_address=False, browser=None)
+        setup(ctx, origin_map=None, any_address=False, browser=None)
         return
     typer.echo(ctx.get_help())
 

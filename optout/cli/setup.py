@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 SIGN_IN_MINUTES = 10
 
 
-def setup(origin_map: Optional[List[str]] = OriginMapOpt, any_address: bool = AnyAddressOpt,
+def setup(ctx: typer.Context, origin_map: Optional[List[str]] = OriginMapOpt, any_address: bool = AnyAddressOpt,
           browser: Optional[str] = BrowserOpt) -> None:
     """Step by step: pick your platforms, sign in, see what is on, turn it off, check weekly."""
     from optout import guide
@@ -38,7 +38,7 @@ def setup(origin_map: Optional[List[str]] = OriginMapOpt, any_address: bool = An
     skipped = [flow.platform for flow in chosen if flow.platform not in ready]
     if ready and typer.confirm(f"Check {', '.join(ready)} now (nothing is changed)?", default=True):
         turn_off(runner, check(runner, ready))
-    offer_schedule()
+    offer_schedule(ctx)
     if skipped:
         output.say(f"Not signed in: {', '.join(skipped)}. Run `optout setup` again when you want to add them.")
 
@@ -137,10 +137,9 @@ def turn_off(runner: Runner, results: list[Result]) -> None:
     output.show_results(False, {}, [("After turning off and re-reading:", outcome.results)])
 
 
-def offer_schedule() -> None:
-    """A weekly check that alerts on drift, installed as `optout schedule install` does."""
+def offer_schedule(ctx: typer.Context) -> None:
+    """A weekly check that alerts on drift, installed by `optout schedule install` itself."""
     from optout import schedule
-    from optout.cli.schedule import schedule_install
 
     installed = schedule.load_installed()
     if installed is not None:
@@ -149,7 +148,9 @@ def offer_schedule() -> None:
     if not typer.confirm("Check every week and alert you when a setting is switched back on?", default=True):
         output.say("No schedule: `optout schedule install --every weekly` sets one up later.")
         return
-    try:
-        schedule_install(every="weekly", at="09:00", fix=False, webhook=None, webhook_stdin=False, scheduler=None)
+    root = ctx.find_root()
+    install = root.command.get_command(root, "schedule").get_command(root, "install")  # type: ignore[attr-defined]
+    try:  # as if typed: every other option of `schedule install` at its default
+        install.main(["--every", "weekly"], prog_name="optout schedule install", standalone_mode=False)
     except OptoutError as exc:
         output.error(exc.message)

@@ -27,10 +27,11 @@ pytestmark = pytest.mark.browser
 class Terminal:
     """`optout ARGS` on a pseudo-terminal of its own, answered line by line as a person would."""
 
-    def __init__(self, cli, *args: str):
+    def __init__(self, cli, *args: str, env: dict | None = None):
         pid, fd = pty.fork()
         if pid == 0:  # the child: the pty is its controlling terminal, so getpass reads from it too
-            os.execve(sys.executable, [sys.executable, "-m", "optout", *args], {**cli.env, "COLUMNS": "80"})
+            os.execve(sys.executable, [sys.executable, "-m", "optout", *args],
+                      {**cli.env, "COLUMNS": "80", **(env or {})})
         self.cli, self.pid, self.fd = cli, pid, fd
         self.seen = ""
         self.read_to = 0
@@ -109,22 +110,34 @@ def test_setup_signs_in_checks_asks_then_turns_off_and_can_be_run_again(cli, rep
     table = checked[checked.index("What is on now:"):checked.index("Screenshots:")]
     assert max(len(line) for line in table.splitlines()) <= 80  # details wrapped under their rows
 
-    again = Terminal(cli, "setup")  # what is done stays done: Enter takes the platforms signed in
+    # What is done stays done: Enter takes the platforms signed in. The schedule is installed by
+    # `optout schedule install` itself: here on a machine with no scheduler, which it says.
+    again = Terminal(cli, "setup", env={"PATH": os.path.dirname(sys.executable)})
     assert "  Work: github, linkedin*\n" in again.answer("(Enter: those marked *, - for none): ", "")
     again.expect("LinkedIn: signed in already.")
     again.expect("X: signed in already.")
     again.answer("Check linkedin, x now (nothing is changed)? [Y/n]: ", "n")
-    again.answer("when a setting is switched back on? [Y/n]: ", "n")
-    assert again.finish()[0] == 0
+    again.answer("when a setting is switched back on? [Y/n]: ", "y")
+    code, rest = again.finish()
+    assert (code, rest.strip().splitlines()) == (0, ["y", (
+        "error: No scheduler found: there is no systemd user instance (systemctl --user) and no crontab. Install "
+        "cron (Debian/Ubuntu: apt-get install cron), or run optout scheduled from a scheduler of your own.")])
 
 
-def test_setup_without_a_terminal_refuses_in_one_line_and_bare_optout_prints_help(cli):
+def test_bare_optout_offers_setup_on_a_terminal_and_prints_help_elsewhere(cli):
+    offered = Terminal(cli)
+    offered.answer("Set up optout now, step by step (optout setup)? [Y/n]: ", "n")
+    code, rest = offered.finish()
+    assert code == 0 and "\nUsage: python -m optout [OPTIONS] COMMAND [ARGS]...\n" in rest
+    bare = cli()
+    assert bare.returncode == 0 and bare.stdout.startswith("Usage: ")
+
+
+def test_setup_without_a_terminal_refuses_in_one_line(cli):
     refused = cli("setup")
     assert (refused.returncode, refused.stdout) == (2, "")
     assert refused.stderr.splitlines()[-1] == ("error: optout setup asks questions, so it needs a terminal; "
                                                "without one, use optout check and optout apply.")
-    bare = cli()
-    assert bare.returncode == 0 and bare.stdout.startswith("Usage: ")
 
 
 def test_a_first_check_of_accounts_never_signed_in_is_short_and_not_drift(cli):
