@@ -110,9 +110,25 @@ def table(columns: Sequence[str], rows: Sequence[Sequence[str]], under: Sequence
         stdout.print(line(row_cells), soft_wrap=True)  # wider than the screen: the terminal wraps it, uncut
         for i in below:
             if row[i]:
-                for wrapped in plain(row[i]).wrap(stdout, max(stdout.width - INDENT, 20)):
-                    wrapped.rstrip()
+                for wrapped in between_words(plain(row[i]), max(stdout.width - INDENT, 20)):
                     stdout.print(Text(" " * INDENT) + wrapped, soft_wrap=True)
+
+
+def between_words(text: Text, width: int) -> list[Text]:
+    """Lines of at most `width` cells, broken at spaces only: a path or URL longer than a line
+    stays whole (the terminal wraps it), so it can be copied."""
+    breaks, start, last_space = [], 0, None
+    for match in re.finditer(" ", text.plain):
+        if match.start() - start > width and last_space is not None:
+            breaks.append(last_space + 1)
+            start = last_space + 1
+        last_space = match.start()
+    if len(text.plain) - start > width and last_space is not None and last_space + 1 > start:
+        breaks.append(last_space + 1)
+    lines = text.divide(breaks)
+    for line in lines:
+        line.rstrip()
+    return list(lines)
 
 
 def say(message: str) -> None:
