@@ -537,5 +537,6 @@ def test_optout_login_refused_by_the_site_says_what_to_do_instead_of_waiting():
         asyncio.run(sign_in_by_person(FakeDriver(site), flow, MemoryAccount(), lambda _: None, timeout=5))
     assert str(raised.value) == (
         "Example refused to sign in in this browser (it says the browser may not be secure). `optout login` uses "
-        "your installed Google Chrome when there is one: install it, or set OPTOUT_BROWSER to Chrome's "
-        "executable, then run it again.")
+        "your installed Google Chrome or Microsoft Edge when there is one: install one, or use `optout login "
+        "example --browser PATH` with Chrome's executable, or `--cdp URL` to take the session from the browser "
+        "you are signed in with.")

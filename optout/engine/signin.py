@@ -186,8 +186,9 @@ async def sign_in_by_person(driver: Driver, flow: Flow, account: Account, progre
             if path_matches(page.url, login.refused_urls):
                 raise SignInRefused(
                     f"{flow.name} refused to sign in in this browser (it says the browser may not be secure). "
-                    "`optout login` uses your installed Google Chrome when there is one: install it, or set "
-                    "OPTOUT_BROWSER to Chrome's executable, then run it again.")
+                    "`optout login` uses your installed Google Chrome or Microsoft Edge when there is one: install "
+                    f"one, or use `optout login {flow.platform} --browser PATH` with Chrome's executable, or "
+                    "`--cdp URL` to take the session from the browser you are signed in with.")
             waiting = on_sign_in_page(flow, page.url) or path_matches(page.url, login.checkpoint_urls)
             return None if waiting else True
 
