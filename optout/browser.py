@@ -135,9 +135,14 @@ def launch_target(options: LaunchOptions) -> tuple[str | None, str | None]:
 
 
 def not_installed(exc: PlaywrightError, options: LaunchOptions) -> BrowserUnavailable | None:
-    """The error for a browser that is not there, or None when exc is about something else."""
+    """The error for a browser that is not there (or cannot show a window), or None when exc is
+    about something else."""
     if options.browser in CHANNELS and "is not found" in str(exc):  # Playwright's words for a missing channel
         return BrowserUnavailable(f"--browser {options.browser}: it is not installed on this machine.")
+    if not options.headless and "without having a XServer running" in str(exc):
+        return BrowserUnavailable("There is no screen here to open a browser window on (no DISPLAY): sign in on "
+                                  "a machine with a desktop, or use `optout login PLATFORM --cdp URL` with a "
+                                  "browser you run.")
     if "Executable doesn't exist" in str(exc):
         return BrowserUnavailable(NO_BROWSER)
     return None

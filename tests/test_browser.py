@@ -216,3 +216,15 @@ def test_only_the_cookies_a_flow_s_sites_would_get_are_taken():
     assert [c["name"] for c in browser.cookies_for(cookies, ["www.linkedin.com", "linkedin.com"])] == [
         "li_at", "lang", "sub"]
     assert [c["name"] for c in browser.cookies_for(cookies, ["gemini.google.com"])] == ["SID"]
+
+
+def test_a_window_with_no_screen_or_a_missing_channel_is_one_clear_error():
+    from playwright.async_api import Error
+
+    no_screen = Error("Looks like you launched a headed browser without having a XServer running.")
+    assert str(browser.not_installed(no_screen, LaunchOptions(headless=False))).startswith(
+        "There is no screen here to open a browser window on (no DISPLAY)")
+    missing = Error('Chromium distribution "msedge" is not found at /opt/microsoft/msedge/msedge')
+    assert str(browser.not_installed(missing, LaunchOptions(browser="msedge"))) == (
+        "--browser msedge: it is not installed on this machine.")
+    assert browser.not_installed(Error("Target closed"), LaunchOptions()) is None
