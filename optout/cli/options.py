@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 from typer.core import TyperArgument, TyperCommand
+
+from optout.errors import UsageError
 
 
 class NamedArgument(TyperArgument):
@@ -46,7 +50,15 @@ NonInteractiveOpt = typer.Option(False, "--non-interactive", help="Never prompt 
 ReportOpt = typer.Option(None, "--report", metavar="FORMAT:PATH",
                          help="Also write the results to PATH as junit, markdown or json; repeatable. "
                               "With GITHUB_STEP_SUMMARY set, the Markdown table is appended to it.")
-BrowserOpt = typer.Option(None, "--browser", metavar="chrome|msedge|chromium|PATH",
+def browser_choice(choice: str | None) -> str | None:
+    """--browser, checked as it is read: before anything else is asked or started."""
+    if choice and choice not in ("chrome", "msedge", "chromium") and not Path(choice).is_file():
+        raise UsageError(f"--browser {choice}: expected chrome, msedge, chromium or the path of a browser's "
+                         "executable.")
+    return choice
+
+
+BrowserOpt = typer.Option(None, "--browser", metavar="chrome|msedge|chromium|PATH", callback=browser_choice,
                           help="The browser to use: your installed Google Chrome or Microsoft Edge, Chromium, or a "
                                "Chromium-based browser's executable.")
 DiagnosticsOpt = typer.Option(None, "--diagnostics", metavar="DIR",

@@ -101,9 +101,6 @@ def make_runner(origin_map: list[str] | None, headed: bool, non_interactive: boo
     if headed and not may_prompt:  # nobody is there to look at a window
         output.warn("--headed is ignored: this session is not interactive, so the browser stays hidden.")
         headed = False
-    if browser and browser not in ("chrome", "msedge", "chromium") and not Path(browser).is_file():
-        raise UsageError(f"--browser {browser}: expected chrome, msedge, chromium or the path of a browser's "
-                         "executable.")
     mappings = parse_origin_map(origin_map, any_address=any_address)
     if mappings:
         routes = ", ".join(str(m) for m in mappings)

@@ -133,6 +133,13 @@ def test_bare_optout_offers_setup_on_a_terminal_and_prints_help_elsewhere(cli):
     assert bare.returncode == 0 and bare.stdout.startswith("Usage: ")
 
 
+def test_a_browser_that_is_neither_a_channel_nor_an_executable_is_one_usage_line(cli):
+    for command in (["login", "linkedin"], ["setup"]):
+        refused = cli(*command, "--browser", "firefox")
+        assert (refused.returncode, refused.stderr) == (
+            2, "error: --browser firefox: expected chrome, msedge, chromium or the path of a browser's executable.\n")
+
+
 def test_setup_without_a_terminal_refuses_in_one_line(cli):
     refused = cli("setup")
     assert (refused.returncode, refused.stdout) == (2, "")
