@@ -38,8 +38,15 @@ GAP = "  "
 INDENT = 4
 
 
+class Verbatim(str):
+    """Text shown exactly as it is (a crontab line, what a scheduler printed): its backticks are
+    its own, not code spans."""
+
+
 def plain(message: str, style: str = "") -> Text:
     """A message for the terminal: its code spans bold and without backticks, never markup."""
+    if isinstance(message, Verbatim):
+        return Text(message, style=style)
     text = Text(style=style)
     end = 0
     for span in CODE_SPAN.finditer(message):

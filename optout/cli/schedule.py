@@ -46,7 +46,7 @@ def schedule_install(every: str = typer.Option(..., "--every", metavar="daily|we
     installed = schedule.replace(plan, chosen, webhook=url)
     output.say(f"Scheduled with {chosen}: {plan.describe()}.")
     for entry in installed.entries:
-        output.say(f"  {entry}")
+        output.say(output.Verbatim(f"  {entry}"))
     warn_if_nothing_to_check()
 
 
@@ -98,7 +98,7 @@ def schedule_status(as_json: bool = JsonOpt) -> None:
         ended = f"exit code {last.exit_code}" if last.finished else "did not finish"
         lines.append(f"Last scheduled run: {history.readable_time(last.started_at)}, {ended}.")
     if installed and document["scheduler_says"]:
-        lines.append(document["scheduler_says"])
+        lines.append(output.Verbatim(document["scheduler_says"]))
     output.show(as_json, document, lines=lines)
 
 
