@@ -12,7 +12,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Iterable
 
 from optout import credentials
 from optout.addresses import host_allowed
@@ -69,13 +69,12 @@ class StoredAccount:
             raise AccountUnusable(f"The stored TOTP secret for {name} is not a valid base32 secret of at least "
                                   "112 bits; store it again with `optout credentials set`.") from None
 
-    def sign_in_hint(self, what: Literal["session", "login"]) -> str:
-        """Where CI can give a session (and, for "login", a username and password) instead."""
-        hint = f"in CI, an exported session in {credentials.env_var_name(self.platform, 'session')}"
-        if what == "login":
-            hint += (f", or {credentials.env_var_name(self.platform, 'username')} and "
-                     f"{credentials.env_var_name(self.platform, 'password')}")
-        return hint
+    def sign_in_advice(self) -> str:
+        """`optout login` for a person; CI has nobody to sign in, so it gets the variable to set."""
+        if os.environ.get("CI"):
+            return (f"In CI, set {credentials.env_var_name(self.platform, 'session')} "
+                    f"(from `optout session export {self.platform}`).")
+        return f"Run `optout login {self.platform}`."
 
     def password_domains(self) -> list[str]:
         return self.flow.password_domains() if self.flow else bundled_password_domains(self.platform)

@@ -133,6 +133,7 @@ class LaunchOptions:
     # have one and without the "controlled by automated test software" banner. Nothing more:
     # sites see an ordinary browser with a person at it, not a disguised robot.
     person_signs_in: bool = False
+    browser: str | None = None  # --browser: chrome, msedge, chromium or an executable's path
 
 
 CHROME_NAMES = ("google-chrome", "google-chrome-stable", "chrome")
@@ -141,19 +142,31 @@ CHROME_PATHS = (
     r"C:\Program Files\Google\Chrome\Application\chrome.exe",
     r"C:\Program Files (x86)\Google\Chrome\Application\chrome.exe",
 )
-BROWSER_NAMES = ("chromium", "chromium-browser", *CHROME_NAMES)
-BROWSER_PATHS = (*CHROME_PATHS, "/Applications/Chromium.app/Contents/MacOS/Chromium")
+EDGE_NAMES = ("microsoft-edge", "microsoft-edge-stable", "msedge")
+EDGE_PATHS = (
+    "/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
+    r"C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe",
+    r"C:\Program Files\Microsoft\Edge\Application\msedge.exe",
+)
+# Where a person signs in: their own kind of browser, which sites such as Google accept.
+PERSON_NAMES = (*CHROME_NAMES, *EDGE_NAMES)
+PERSON_PATHS = (*CHROME_PATHS, *EDGE_PATHS)
+CHROMIUM_NAMES = ("chromium", "chromium-browser")
+CHROMIUM_PATHS = ("/Applications/Chromium.app/Contents/MacOS/Chromium",)
+BROWSER_NAMES = (*CHROMIUM_NAMES, *CHROME_NAMES)
+BROWSER_PATHS = (*CHROME_PATHS, *CHROMIUM_PATHS)
+CHANNELS = ("chrome", "msedge")  # Playwright finds the installed Google Chrome or Microsoft Edge itself
 
 
 def find_browser(prefer_chrome: bool = False) -> str | None:
-    """OPTOUT_BROWSER, then (prefer_chrome) Google Chrome, then an installed Chromium or Chrome;
-    None means Playwright's own build."""
+    """OPTOUT_BROWSER, then (prefer_chrome) Google Chrome or Microsoft Edge, then an installed
+    Chromium or Chrome; None means Playwright's own build."""
     configured = os.environ.get("OPTOUT_BROWSER")
     if configured:
         if not Path(configured).exists():
             raise BrowserUnavailable(f"OPTOUT_BROWSER points to {configured}, which does not exist.")
         return configured
-    return (prefer_chrome and _installed(CHROME_NAMES, CHROME_PATHS)) or _installed(BROWSER_NAMES, BROWSER_PATHS)
+    return (prefer_chrome and _installed(PERSON_NAMES, PERSON_PATHS)) or _installed(BROWSER_NAMES, BROWSER_PATHS)
 
 
 def _installed(names: tuple[str, ...], paths: tuple[str, ...]) -> str | None:
@@ -167,6 +180,60 @@ NO_BROWSER = (
     "chromium`; macOS/Windows: Google Chrome), run `python -m playwright install chromium`, or "
     "set OPTOUT_BROWSER to a Chromium-based browser's executable."
 )
+
+
+def launch_target(options: LaunchOptions) -> tuple[str | None, str | None]:
+    """What Playwright starts, as (channel, executable): --browser's channel (chrome, msedge),
+    Chromium (the installed one, else Playwright's own build) or executable; without it,
+    find_browser()."""
+    choice = options.browser
+    if choice in CHANNELS:
+        return choice, None
+    if choice == "chromium":
+        return None, _installed(CHROMIUM_NAMES, CHROMIUM_PATHS)
+    return None, choice or find_browser(prefer_chrome=options.person_signs_in)
+
+
+def not_installed(exc: PlaywrightError, options: LaunchOptions) -> BrowserUnavailable | None:
+    """The error for a browser that is not there (or cannot show a window), or None when exc is
+    about something else."""
+    if options.browser in CHANNELS and "is not found" in str(exc):  # Playwright's words for a missing channel
+        return BrowserUnavailable(f"--browser {options.browser}: it is not installed on this machine.")
+    if not options.headless and "without having a XServer running" in str(exc):
+        return BrowserUnavailable("There is no screen here to open a browser window on (no DISPLAY): sign in on "
+                                  "a machine with a desktop, or use `optout login PLATFORM --cdp URL` with a "
+                                  "browser you run.")
+    if "Executable doesn't exist" in str(exc):
+        return BrowserUnavailable(NO_BROWSER)
+    return None
+
+
+def cookies_for(cookies: list[dict], domains: list[str]) -> list[dict]:
+    """The cookies a browser would send to one of `domains` (a cookie for .google.com is sent to
+    accounts.google.com), and none of any other site."""
+    def applies(cookie: dict) -> bool:
+        cookie_domain = cookie["domain"].lower().lstrip(".")
+        return any(d == cookie_domain or d.endswith("." + cookie_domain) or cookie_domain.endswith("." + d)
+                   for d in (d.lower() for d in domains))
+
+    return [cookie for cookie in cookies if applies(cookie)]
+
+
+async def session_over_cdp(url: str, domains: list[str]) -> dict:
+    """The session of a browser the person already runs (started with --remote-debugging-port):
+    only the cookies of `domains` are asked for and kept. Their browser stays open."""
+    async with async_playwright() as playwright:
+        try:
+            browser = await playwright.chromium.connect_over_cdp(url, timeout=NAVIGATION_TIMEOUT_MS)
+        except PlaywrightError:
+            raise BrowserUnavailable(f"No browser answered at {url}: start Chrome with "
+                                     "--remote-debugging-port=9222 and use --cdp http://localhost:9222.") from None
+        try:
+            urls = [f"https://{domain}/" for domain in domains]
+            found = [cookie for context in browser.contexts for cookie in await context.cookies(urls)]
+        finally:
+            await browser.close()  # over CDP this only disconnects
+    return {"cookies": cookies_for([dict(cookie) for cookie in found], domains), "origins": []}
 
 
 @asynccontextmanager
@@ -186,12 +253,13 @@ async def launch(options: LaunchOptions) -> AsyncIterator[PlaywrightDriver]:
     ignored = ["--enable-automation"] if options.person_signs_in else None
     async with async_playwright() as playwright:
         try:
-            browser = await playwright.chromium.launch(
-                executable_path=find_browser(prefer_chrome=options.person_signs_in),
-                headless=options.headless, args=args, ignore_default_args=ignored)
+            channel, executable = launch_target(options)
+            browser = await playwright.chromium.launch(channel=channel, executable_path=executable, args=args,
+                                                       headless=options.headless, ignore_default_args=ignored)
         except PlaywrightError as exc:
-            if "Executable doesn't exist" in str(exc):
-                raise BrowserUnavailable(NO_BROWSER) from None
+            missing = not_installed(exc, options)
+            if missing:
+                raise missing from None
             raise
         try:
             yield PlaywrightDriver(browser, options)

@@ -92,11 +92,14 @@ def failing_streak(row: Row, before: list[Row]) -> int:
 
 
 def login_drifts(current: list[Row], earlier: list[Row]) -> list[Drift]:
-    """One per platform whose sign-in now needs a person and did not in its previous run."""
+    """One per platform whose sign-in now needs a person and did not in its previous run. A
+    platform never run before was never signed in: nothing has drifted, it is simply not set up."""
     drifts = []
     for platform in platforms(current):
         now = [r for r in current if r.platform == platform and r.state in SIGNED_OUT]
         previous_run = max((r.run_id for r in earlier if r.platform == platform), default=None)
+        if previous_run is None:
+            continue
         was = [r for r in earlier if r.run_id == previous_run and r.platform == platform and r.state in SIGNED_OUT]
         if now and not was:
             drifts.append(Drift(Kind.LOGIN_NEEDED, platform, f"{platform} needs you to sign in: run `optout login "

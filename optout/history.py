@@ -12,7 +12,7 @@ import os
 import shutil
 import sqlite3
 from contextlib import closing, contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -337,6 +337,20 @@ def run_log(*, platform: str | None = None, since: str | None = None) -> list[Ru
     return [RunRecord(run, [row for row in found if row.run_id == run.id], run.id in with_results)
             for run in runs(since=since)
             if not run.finished or run.id not in with_results or any(row.run_id == run.id for row in found)]
+
+
+def last_lines(records: list[RunRecord], limit: int) -> list[RunRecord]:
+    """The records as far back as the last `limit` lines of a log (a result, or a run without
+    any, is one line); limit 0 keeps everything."""
+    kept: list[RunRecord] = []
+    room = limit or sum(max(len(record.results), 1) for record in records)
+    for record in reversed(records):
+        if room <= 0:
+            break
+        results = record.results[-room:] if record.results else []
+        kept.append(replace(record, results=results))
+        room -= max(len(results), 1)
+    return kept[::-1]
 
 
 def readable_time(stored: str | None) -> str:

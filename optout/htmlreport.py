@@ -8,6 +8,7 @@ screenshots are embedded as data: URIs, so the file stands alone.
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
@@ -21,6 +22,7 @@ STATE_COLOURS = {
     State.LOGIN_REQUIRED: "#a16207", State.NEEDS_HUMAN: "#a16207", State.FLOW_OUTDATED: "#7e22ce",
     State.ERROR: "#b91c1c",
 }
+CODE_SPAN = re.compile(r"`([^`]+)`")
 STYLE = """
 body { font: 15px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; color: #1f2937; }
 h1 { font-size: 1.6rem; }
@@ -75,7 +77,7 @@ def render(found: list[Row], generated_at: str | None = None, findings: Sequence
 <h1>AI-training settings: history and evidence</h1>
 {replica_notice(found)}
 <p>Recorded by optout, which reads each setting in a real browser and re-reads it after every change.
-{escape(intro)}. Generated {escape(readable_time(generated_at or utc_now()))}.</p>
+{prose(intro)}. Generated {escape(readable_time(generated_at or utc_now()))}.</p>
 {summary_table(summary)}
 {findings_section(findings)}
 {sections}
@@ -96,6 +98,8 @@ def replica_notice(found: list[Row]) -> str:
     return (f'<p class="replica"><strong>Made against a replica, not the real sites.</strong> {len(mapped)} of '
             f"{runs} runs went through an origin map ({escape(shown)}): their pages came from those addresses, "
             "so their results are no evidence about the real sites.</p>")
+
+
 def findings_section(findings: Sequence[FoundRow]) -> str:
     """What the latest scans found that no flow covers: each control, where, and its screenshot."""
     if not findings:
@@ -108,6 +112,11 @@ def findings_section(findings: Sequence[FoundRow]) -> str:
         f"{figure(Moment('Found by a scan', row.found_at, row.finding.evidence))}" for row in findings)
     return (f'<h2 id="new-settings">AI settings no flow covers yet</h2><p>A scan found these controls worded '
             f"about AI on pages optout reads; no flow reads or changes them yet.</p>{items}")
+
+
+def prose(message: str) -> str:
+    """A message as HTML: escaped, and its Markdown code spans (`optout login x`) as code."""
+    return CODE_SPAN.sub(lambda span: f"<code>{span.group(1)}</code>", escape(message))
 
 
 def state_label(state: State) -> str:
@@ -130,11 +139,11 @@ def setting_section(status: TargetStatus, found: list[Row]) -> str:
         f"<tr><td>{escape(readable_time(p.first.checked_at))}"
         f"{' to ' + escape(readable_time(p.last.checked_at)) if p.count > 1 else ''}</td>"
         f"<td>{state_label(p.state)}{' (turned off by optout)' if p.first.changed else ''}</td>"
-        f"<td>{p.count}</td><td>{escape(p.last.detail)}</td></tr>" for p in periods(found))
+        f"<td>{p.count}</td><td>{prose(p.last.detail)}</td></tr>" for p in periods(found))
     figures = "".join(figure(moment) for moment in moments(found)) or "<p class=muted>No screenshots recorded.</p>"
     target, checked = escape(latest.target), escape(readable_time(latest.checked_at))
     return f"""<h2 id="{target}">{escape(latest.title)} <span class=muted>({target})</span></h2>
-<p>Now: {state_label(latest.state)}, last checked {checked}. {escape(latest.detail)}</p>
+<p>Now: {state_label(latest.state)}, last checked {checked}. {prose(latest.detail)}</p>
 <table><thead><tr><th>when</th><th>state</th><th>checks</th><th>detail</th></tr></thead><tbody>{timeline}</tbody></table>
 {figures}
 """

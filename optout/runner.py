@@ -4,12 +4,13 @@ return what the run found (its results and the drifts since the last run)."""
 from __future__ import annotations
 
 import asyncio
+import difflib
 import functools
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Coroutine, TypeVar
+from typing import Any, Callable, Coroutine, Iterable, TypeVar
 
 from optout import history
 from optout.accounts import StoredAccount, known_accounts, read_submissions
@@ -53,17 +54,25 @@ def select(flows: dict[str, LoadedFlow], targets: list[str], known: set[str]) ->
                              "(e.g. `optout check linkedin`) or run `optout login PLATFORM` first.")
     chosen: dict[str, list[Setting]] = {}
     for target in targets:
-        platform, _, setting_id = target.partition("/")
+        platform, _, setting_id = target.lower().partition("/")  # names are lower case; people type LinkedIn
         if platform not in flows:
-            raise UsageError(f"Unknown platform {platform!r}. Known: {', '.join(sorted(flows))}.")
+            raise UsageError(f"Unknown platform {platform!r}. " + (did_you_mean(platform, flows)
+                                                                   or f"Known: {', '.join(sorted(flows))}."))
         flow = flows[platform].flow
         if setting_id and flow.setting(setting_id) is None:
-            known_ids = ", ".join(s.id for s in flow.settings)
-            raise UsageError(f"Unknown setting {target!r}. {flow.name} has: {known_ids}.")
+            ids = [s.id for s in flow.settings]
+            suggestion = did_you_mean(setting_id, ids, prefix=f"{platform}/")
+            raise UsageError(f"Unknown setting {target!r}. " + (suggestion or f"{flow.name} has: {', '.join(ids)}."))
         picked = [s for s in flow.settings if s.id == setting_id] if setting_id else flow.settings
         settings = chosen.setdefault(platform, [])
         settings += [s for s in picked if s not in settings]
     return [Selection(flows[p].flow, settings, flows[p].sha256, flows[p].path) for p, settings in chosen.items()]
+
+
+def did_you_mean(typed: str, names: Iterable[str], prefix: str = "") -> str | None:
+    """"Did you mean linkedin?" for the one name close to a typo, as command typos get."""
+    close = difflib.get_close_matches(typed, list(names), n=1, cutoff=0.75)
+    return f"Did you mean {prefix}{close[0]}?" if close else None
 
 
 def with_accounts(flows: dict[str, LoadedFlow], known: set[str]) -> list[str]:
@@ -84,10 +93,10 @@ def platform_flow(platform: str) -> Flow:
     return select(load_flows(), [platform], known=set())[0].flow
 
 
-def known_platform(platform: str) -> None:
-    """UsageError unless the platform (of a platform/setting name) has a flow: the same check, and
-    message, as naming the platform to `check`."""
-    select(load_flows(), [platform.partition("/")[0]], known=set())
+def known_platform(platform: str) -> str:
+    """The platform's name as flows spell it; UsageError unless the platform (of a platform/setting
+    name) has a flow: the same check, and message, as naming the platform to `check`."""
+    return select(load_flows(), [platform.partition("/")[0]], known=set())[0].flow.platform
 
 
 @dataclass(frozen=True)
@@ -113,6 +122,7 @@ class Runner:
     diagnostics_dir: Path | None = None  # when set, undetermined settings leave a bundle here
     trigger: str = "manual"  # recorded in the history: manual, schedule or ci
     alert: Callable[[int, list[Drift]], None] = lambda run_id, drifts: None  # sends each recorded run's drifts
+    browser_choice: str | None = None  # --browser: chrome, msedge, chromium or an executable
 
     def load(self, targets: list[str], flows_dir: Path | None = None) -> list[Selection]:
         flows = load_flows(flows_dir, platforms={target.partition("/")[0] for target in targets} or None)
@@ -192,6 +202,18 @@ class Runner:
 
         return run_coroutine(go())
 
+    def take_session(self, flow: Flow, cdp_url: str) -> list[str]:
+        """Save as the platform's session the cookies of its domains from the browser the person
+        runs at cdp_url; returns the domains those cookies are for."""
+        from optout import browser
+
+        state = asyncio.run(browser.session_over_cdp(cdp_url, flow.domains + flow.sign_in_domains()))
+        if not state["cookies"]:
+            raise OptoutError(f"The browser at {cdp_url} has no cookies of {', '.join(flow.domains)}: sign in to "
+                              f"{flow.name} there first; nothing was saved.")
+        self.account(flow).save_session(state)
+        return sorted({cookie["domain"].lstrip(".") for cookie in state["cookies"]})
+
     def account(self, flow: Flow, flow_file: Path | None = None) -> StoredAccount:
         return StoredAccount(flow.platform, SessionStore(), self.warn, may_prompt=self.may_prompt,
                              flow=flow, flow_file=flow_file)
@@ -201,7 +223,7 @@ class Runner:
 
         return browser.launch(browser.LaunchOptions(headless=self.headless, origin_map=self.origin_map,
                                                     trace=self.diagnostics_dir is not None,
-                                                    person_signs_in=person_signs_in))
+                                                    person_signs_in=person_signs_in, browser=self.browser_choice))
 
 
 class BrowserStarting:

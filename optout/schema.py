@@ -390,6 +390,7 @@ class Flow(Strict):
     schema_version: Literal[1] = Field(alias="schema")
     platform: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
     name: str
+    group: Literal["social", "ai-assistants", "creative", "work"] | None = None  # how `optout setup` lists it
     domains: list[str] = Field(min_length=1)
     languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = Field(default=["en"], min_length=1)
     sources: list[Source] = Field(min_length=1)

@@ -318,9 +318,8 @@ class MemoryAccount:
             raise AccountUnusable("The stored TOTP secret for Example is not a valid base32 secret of at least "
                                   "112 bits; store it again with `optout credentials set`.") from None
 
-    def sign_in_hint(self, what: str) -> str:
-        hint = "in CI, an exported session in OPTOUT_EXAMPLE_SESSION"
-        return hint + (", or OPTOUT_EXAMPLE_USERNAME and OPTOUT_EXAMPLE_PASSWORD" if what == "login" else "")
+    def sign_in_advice(self) -> str:
+        return "Run `optout login example`."
 
     def load_session(self) -> dict | None:
         return self.session
@@ -483,7 +482,5 @@ def edit_flow_yaml(*replacements: str) -> str:
 
 def without_saved_session(platforms: dict[str, str]) -> dict[str, tuple[str, str]]:
     """What `check` says of each browser-sign-in platform (id -> name) that has no saved session."""
-    return {platform: ("login_required", f"{name} needs a saved session: run `optout login {platform}` to sign in "
-                                         f"in a browser window (in CI, an exported session in "
-                                         f"OPTOUT_{platform.upper()}_SESSION).")
+    return {platform: ("login_required", f"Not signed in to {name}. Run `optout login {platform}`.")
             for platform, name in platforms.items()}

@@ -155,8 +155,8 @@ BROKEN_HOMES = {  # kind: (how to make it, what the error line says)
     "a file": (file_home, "is a file, not a directory: set OPTOUT_HOME to a directory, or move the file aside."),
     "below a file": (home_below_a_file, "cannot be used: Not a directory."),
     "another user's": (foreign_home, f"belongs to another user (uid {FOREIGN_UID if os.geteuid() == 0 else 0})"),
-    "unreadable": (home_with_mode(0o000), "is not readable and writable by you (mode 0000): run `chmod u+rwx"),
-    "read-only": (home_with_mode(0o500), "is not readable and writable by you (mode 0500): run `chmod u+rwx"),
+    "unreadable": (home_with_mode(0o000), "is not readable and writable by you (mode 0000): run chmod u+rwx"),
+    "read-only": (home_with_mode(0o500), "is not readable and writable by you (mode 0500): run chmod u+rwx"),
 }
 
 
@@ -310,7 +310,7 @@ def damage_file(request, optout):
 def test_a_damaged_schedule_file_is_one_line_and_exit_3(optout, damage_file, command):
     problem = damage_file("schedule.json")
     args = ("--every", "daily", "--scheduler", "cron") if command == "install" else ()
-    ends_cleanly(optout("schedule", command, *args), 3, problem, "run `optout schedule install` again")
+    ends_cleanly(optout("schedule", command, *args), 3, problem, "run optout schedule install again")
     assert optout.crontab_calls == []
 
 

@@ -232,3 +232,46 @@ def test_controls_come_with_their_section_state_and_whether_a_locator_knows_them
         "", "AI features Let us train models. Use my data", "Messages Everyone Nobody", "Everyone", "Nobody",
         "Language Language", "Copilot Enabled Save", "", "Grok Train Grok on my posts",
         "Known Use my data for training content creation AI models"]
+
+
+@pytest.mark.parametrize("choice, expected", [
+    ("chrome", ("chrome", None)),  # Playwright's channels: the installed Google Chrome or Microsoft Edge
+    ("msedge", ("msedge", None)),
+    ("/opt/brave/brave", (None, "/opt/brave/brave")),
+])
+def test_browser_choice_is_a_channel_or_an_executable(choice, expected):
+    assert browser.launch_target(LaunchOptions(browser=choice)) == expected
+
+
+def test_chromium_is_the_installed_one_and_a_person_gets_edge_when_there_is_no_chrome(tmp_path, monkeypatch):
+    monkeypatch.delenv("OPTOUT_BROWSER", raising=False)
+    chromium = find_browser()
+    edge = tmp_path / "microsoft-edge"
+    edge.write_text("#!/bin/sh\n")
+    edge.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{Path(chromium).parent}")
+
+    assert browser.launch_target(LaunchOptions(browser="chromium")) == (None, chromium)
+    assert browser.launch_target(LaunchOptions(person_signs_in=True)) == (None, str(edge))
+    assert browser.launch_target(LaunchOptions()) == (None, chromium)
+
+
+def test_only_the_cookies_a_flow_s_sites_would_get_are_taken():
+    cookies = [{"name": n, "domain": d} for n, d in [
+        ("li_at", ".linkedin.com"), ("lang", "www.linkedin.com"), ("SID", ".google.com"),
+        ("evil", "linkedin.com.evil.example"), ("other", ".example.org"), ("sub", "api.linkedin.com")]]
+    assert [c["name"] for c in browser.cookies_for(cookies, ["www.linkedin.com", "linkedin.com"])] == [
+        "li_at", "lang", "sub"]
+    assert [c["name"] for c in browser.cookies_for(cookies, ["gemini.google.com"])] == ["SID"]
+
+
+def test_a_window_with_no_screen_or_a_missing_channel_is_one_clear_error():
+    from playwright.async_api import Error
+
+    no_screen = Error("Looks like you launched a headed browser without having a XServer running.")
+    assert str(browser.not_installed(no_screen, LaunchOptions(headless=False))).startswith(
+        "There is no screen here to open a browser window on (no DISPLAY)")
+    missing = Error('Chromium distribution "msedge" is not found at /opt/microsoft/msedge/msedge')
+    assert str(browser.not_installed(missing, LaunchOptions(browser="msedge"))) == (
+        "--browser msedge: it is not installed on this machine.")
+    assert browser.not_installed(Error("Target closed"), LaunchOptions()) is None

@@ -4,9 +4,13 @@ missing browser, and `optout login` waiting for a person."""
 from __future__ import annotations
 
 import asyncio
+import re
+from collections.abc import Iterator
 
 import pytest
+import typer
 
+from optout.cli import app
 from optout.engine import sign_in_by_person
 from optout.originmap import Mapping, OriginMapError, parse_origin_map, resolver_rules
 from tests.fakes import FakeDriver, FakeSite, MemoryAccount, make_flow
@@ -47,6 +51,15 @@ def test_unknown_platform_and_setting(cli):
     assert "error: Unknown setting 'linkedin/nope'. LinkedIn has: generative-ai, research." in setting.stderr
 
 
+def test_platform_names_ignore_case_and_a_typo_gets_a_suggestion(cli):
+    typo = cli("check", "linkdin")
+    assert typo.returncode == 2
+    assert typo.stderr.splitlines()[-1] == "error: Unknown platform 'linkdin'. Did you mean linkedin?"
+    capitalised = cli("check", "Reddit", "--non-interactive")  # advice only: no browser
+    assert capitalised.returncode == 0, capitalised.stderr
+    assert "reddit/ai-training" in capitalised.stdout
+
+
 def test_nothing_stored_and_no_target_is_a_usage_error(cli):
     completed = cli("check")
     assert completed.returncode == 2
@@ -56,7 +69,7 @@ def test_nothing_stored_and_no_target_is_a_usage_error(cli):
 def test_login_needs_a_person(cli):
     completed = cli("login", "linkedin")
     assert completed.returncode == 2
-    assert "error: `optout login` needs a person at a screen; this session is not interactive." in completed.stderr
+    assert "error: optout login needs a person at a screen; this session is not interactive." in completed.stderr
 
 
 def test_credentials_set_list_remove(cli):
@@ -87,6 +100,23 @@ def test_help_lists_the_commands(cli):
     completed = cli("--help")
     for command in ("check", "apply", "login", "demo", "flows", "credentials"):
         assert f"  {command} " in completed.stdout
+    assert "scheduled" not in completed.stdout  # what the OS scheduler runs: hidden, though it works
+
+
+def every_command(group, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], typer.core.TyperCommand]]:
+    for name, command in getattr(group, "commands", {}).items():  # a group's commands, and theirs
+        yield (*path, name), command
+        yield from every_command(command, (*path, name))
+
+
+def test_every_help_names_its_values_and_explains_every_option_and_argument(optout_cli):
+    for path, command in every_command(typer.main.get_command(app)):
+        undocumented = [param.name for param in command.params if not getattr(param, "help", None)]
+        assert undocumented == [], path
+        code, stdout, _ = optout_cli(*path, "--help", columns=80, COLUMNS="80")
+        assert code == 0
+        assert not re.search(r"<[a-z]+(\[[a-z]+\])?>|`", stdout), stdout  # no <list[str]>, no Markdown
+        assert max(len(line) for line in stdout.splitlines()) <= 80, stdout
 
 
 class SignsInAfterAWhile(FakeDriver):

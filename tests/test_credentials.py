@@ -475,7 +475,9 @@ def test_a_totp_secret_that_is_not_one_makes_the_account_unusable(monkeypatch, n
                                  "store it again with `optout credentials set`.")
 
 
-def test_sign_in_hints_name_the_variables_ci_sets():
-    assert account().sign_in_hint("session") == "in CI, an exported session in OPTOUT_LINKEDIN_SESSION"
-    assert account().sign_in_hint("login") == ("in CI, an exported session in OPTOUT_LINKEDIN_SESSION, "
-                                               "or OPTOUT_LINKEDIN_USERNAME and OPTOUT_LINKEDIN_PASSWORD")
+def test_sign_in_advice_is_the_command_for_a_person_and_the_variable_in_ci(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    assert account().sign_in_advice() == "Run `optout login linkedin`."
+    monkeypatch.setenv("CI", "true")
+    assert account().sign_in_advice() == ("In CI, set OPTOUT_LINKEDIN_SESSION "
+                                          "(from `optout session export linkedin`).")

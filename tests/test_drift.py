@@ -89,3 +89,9 @@ def test_a_login_that_needs_a_person_is_one_alert_per_platform_until_it_works_ag
     assert found[1] == [Drift(Kind.LOGIN_NEEDED, "linkedin", "linkedin needs you to sign in: run `optout login "
                               f"linkedin`. Until then optout cannot check it. ({needs})")]
     assert [len(run) for run in found] == [0, 1, 0, 0, 1]
+
+
+def test_an_account_never_signed_in_is_not_drift_on_its_first_run():
+    found = drifts_per_run([row(1, State.LOGIN_REQUIRED), row(2, State.LOGIN_REQUIRED), row(3, State.OPTED_OUT),
+                            row(4, State.NEEDS_HUMAN)])
+    assert [[d.kind for d in run] for run in found] == [[], [], [], [Kind.LOGIN_NEEDED]]

@@ -129,7 +129,7 @@ def test_server_error_is_error():
 def test_no_credentials_and_no_session_is_login_required():
     result, _ = run(site_with(SWITCH), account=MemoryAccount(None))
     assert result.state is State.LOGIN_REQUIRED
-    assert result.detail.startswith("No saved session or credentials for Example: run `optout login example`")
+    assert result.detail == "Not signed in to Example. Run `optout login example`."
 
 
 def test_wrong_password_is_tried_once_for_all_settings():
@@ -537,8 +537,10 @@ def test_optout_login_refused_by_the_site_says_what_to_do_instead_of_waiting():
         asyncio.run(sign_in_by_person(FakeDriver(site), flow, MemoryAccount(), lambda _: None, timeout=5))
     assert str(raised.value) == (
         "Example refused to sign in in this browser (it says the browser may not be secure). `optout login` uses "
-        "your installed Google Chrome when there is one: install it, or set OPTOUT_BROWSER to Chrome's "
-        "executable, then run it again.")
+        "your installed Google Chrome or Microsoft Edge when there is one: install one, or use `optout login "
+        "example --browser PATH` with Chrome's executable, or `--cdp URL` to take the session from the browser "
+        "you are signed in with.")
+
 
 
 def test_a_greyed_out_control_the_flow_marks_as_not_offered_is_not_offered_with_the_reason():

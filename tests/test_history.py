@@ -260,3 +260,16 @@ def test_a_run_that_raises_is_closed_in_the_history_and_releases_the_lock(exampl
     assert (run.finished, run.exit_code) == (True, code)
     with run_lock():
         pass
+
+
+def test_the_last_lines_of_a_log_keep_whole_runs_and_cut_the_oldest_one_from_its_start():
+    def record(run_id: int, targets: list[str]) -> history.RunRecord:
+        run = history.Run(run_id, f"2025-01-0{run_id}T08:00:00+00:00", None, "manual", "check", None)
+        rows = [history.Row(run_id, "linkedin", setting, None, setting, State.OPTED_OUT, False, "",
+                            run.started_at) for setting in targets]
+        return history.RunRecord(run, rows, bool(rows))
+
+    log = [record(1, ["a", "b"]), record(2, ["c", "d", "e"]), record(3, [])]  # run 3 did not finish
+    kept = history.last_lines(log, 3)
+    assert [(r.run.id, [row.setting for row in r.results]) for r in kept] == [(2, ["d", "e"]), (3, [])]
+    assert history.last_lines(log, 0) == log

@@ -60,4 +60,6 @@ def test_a_missing_screenshot_is_named_not_broken(tmp_path):
 
 
 def test_an_empty_history_says_so():
-    assert "No checks recorded yet: run `optout check` first." in htmlreport.render([])
+    html = htmlreport.render([])
+    assert "No checks recorded yet: run <code>optout check</code> first." in html
+    assert "`" not in html

@@ -37,18 +37,28 @@ def test_runs_are_recorded_with_their_trigger_and_shown(optout):
     [result] = history["runs"][0]["results"]
     assert (result["target"], result["state"], result["flow_schema"]) == ("example/training", "not_offered", 1)
 
-    table = optout("-m", "optout", "history", "example").stdout
-    assert "│ 2   │" in table and "│ ci      │ check   │ example/training │ not_offered │" in table
+    assert optout("-m", "optout", "check", "Example").returncode == 0
+    runs = json.loads(optout("-m", "optout", "history", "--json", "--limit", "2").stdout)["runs"]
+    started = [run["started_at"].replace("T", " ").replace("+00:00", " UTC") for run in runs]
+    lines = optout("-m", "optout", "history", "example", "--limit", "2", extra={"COLUMNS": "80"}).stdout.splitlines()
+    assert lines == ["when                     run          setting           state        changed",
+                     f"{started[0]}  #2 ci check  example/training  not_offered",
+                     f"{started[1]}  #3 check     example/training  not_offered",
+                     "The last 2 results of 3; --limit 0 shows all."]
     assert json.loads(optout("-m", "optout", "history", "--since", "2999-01-01", "--json").stdout)["runs"] == []
 
     status = json.loads(optout("-m", "optout", "status", "--json").stdout)
     assert [(s["target"], s["state"], s["verified_state"]) for s in status["settings"]] == [
         ("example/training", "not_offered", "not_offered")]
+    assert optout("-m", "optout", "status", extra={"COLUMNS": "80"}).stdout.splitlines() == [
+        "setting           state        last verified",
+        f"example/training  not_offered  {started[1]}",  # a date is never cut
+        "    Example has no setting for this; delete what you do not want used."]
 
 
 def test_history_and_report_usage_errors(optout, tmp_path):
     unknown = optout("-m", "optout", "history", "exampel")
-    assert (unknown.returncode, unknown.stderr) == (2, "error: Unknown platform 'exampel'. Known: example.\n")
+    assert (unknown.returncode, unknown.stderr) == (2, "error: Unknown platform 'exampel'. Did you mean example?\n")
     since = optout("-m", "optout", "history", "--since", "yesterday")
     assert (since.returncode, since.stderr) == (
         2, "error: --since 'yesterday': expected a date such as 2025-01-31 or a time such as 2025-01-31T08:00\n")

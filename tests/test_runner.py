@@ -16,13 +16,20 @@ def test_a_platform_and_one_of_its_settings_are_merged_without_repeats():
     assert [s.id for s in selection.settings] == ["research", "generative-ai"]
 
 
+def test_names_are_not_case_sensitive():
+    [selection] = select(FLOWS, ["LinkedIn/Research"], known=set())
+    assert (selection.flow.platform, [s.id for s in selection.settings]) == ("linkedin", ["research"])
+
+
 def test_no_target_means_every_platform_with_an_account():
     assert [s.flow.platform for s in select(FLOWS, [], known={"x", "linkedin"})] == ["linkedin", "x"]
 
 
 @pytest.mark.parametrize("targets, known, message", [
     ([], set(), "Nothing to do: no platform has credentials or a saved session yet."),
-    (["linkdin"], set(), "Unknown platform 'linkdin'."),
+    (["linkdin"], set(), "Unknown platform 'linkdin'. Did you mean linkedin?"),
+    (["myspace"], set(), "Unknown platform 'myspace'. Known: "),
+    (["linkedin/reserch"], set(), "Unknown setting 'linkedin/reserch'. Did you mean linkedin/research?"),
     (["linkedin/genai"], set(), "Unknown setting 'linkedin/genai'. LinkedIn has: generative-ai, research."),
 ])
 def test_what_cannot_be_run_is_one_clear_usage_error(targets, known, message):

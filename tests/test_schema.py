@@ -195,6 +195,8 @@ BAD = [
     Bad("missing top-level key", edit_flow_yaml("name: Pinterest\n", ""), "schema: 1", "name: required key is missing"),
     Bad("missing key in a setting", edit_flow_yaml("    title: Use your data to train Pinterest Canvas\n", ""),
         "- id: canvas-training", "settings[0].title: required key is missing"),
+    Bad("a group optout setup does not have", edit_flow_yaml("name: Pinterest\n", "name: Pinterest\ngroup: photos\n"),
+        "group: photos", "group: Input should be 'social', 'ai-assistants', 'creative' or 'work'"),
     Bad("wrong schema version", edit_flow_yaml("schema: 1", "schema: 2"), "schema: 2", "schema: Input should be 1"),
     Bad("setting id in capitals", edit_flow_yaml("id: canvas-training", "id: Canvas-Training"), "id: Canvas-Training",
         "settings[0].id: String should match pattern '^[a-z0-9][a-z0-9-]*$'"),

@@ -17,6 +17,7 @@ from optout.cli.options import typer_app
 from optout.cli.requests import confirm
 from optout.cli.run import apply, check, demo, login, scan
 from optout.cli.schedule import schedule_app, scheduled
+from optout.cli.setup import setup
 from optout.errors import OptoutError
 
 
@@ -33,7 +34,7 @@ class OptoutGroup(TyperGroup):
 
 
 app = typer_app("Find the AI-training switches platforms bury, turn them off, and prove they stay off.",
-                cls=OptoutGroup, rich_markup_mode=None)
+                cls=OptoutGroup, rich_markup_mode=None, no_args_is_help=False, invoke_without_command=True)
 
 
 def show_version(asked: bool) -> None:
@@ -45,12 +46,25 @@ def show_version(asked: bool) -> None:
 
 
 @app.callback()
-def options(version: bool = typer.Option(False, "--version", callback=show_version, is_eager=True,
-                                         help="Print optout's version and exit.")) -> None:
-    pass  # options for every command; the help text is the app's
-for command in (check, apply, scan, login, demo, scheduled, status):
+def start(ctx: typer.Context,
+          version: bool = typer.Option(False, "--version", callback=show_version, is_eager=True,
+                                       help="Print optout's version and exit.")) -> None:
+    """Bare `optout`: on a terminal, offer the guided set-up; anywhere else, the help as before."""
+    from optout.credentials import is_interactive
+
+    if ctx.invoked_subcommand is not None:
+        return
+    if is_interactive() and typer.confirm("Set up optout now, step by step (optout setup)?", default=True):
+        setup(ctx, origin_map=None, any_address=False, browser=None)
+        return
+    typer.echo(ctx.get_help())
+
+
+app.command()(setup)
+for command in (check, apply, scan, login, demo, status):
     app.command()(command)
 app.command()(confirm)
+app.command(hidden=True)(scheduled)  # what the OS scheduler runs, not for people
 app.command("history")(history_command)
 app.command()(report)
 app.command()(doctor)

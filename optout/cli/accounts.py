@@ -15,7 +15,9 @@ session_app = typer_app("Carry a saved session to CI, encrypted with a passphras
 
 
 @credentials_app.command("set")
-def credentials_set(platform: str = typer.Argument(...), username: str = typer.Option(..., "--username"),
+def credentials_set(platform: str = typer.Argument(..., metavar="PLATFORM", help="The platform to sign in to."),
+                    username: str = typer.Option(..., "--username", metavar="NAME",
+                                                 help="The username or email address you sign in with."),
                     password_stdin: bool = typer.Option(False, "--password-stdin",
                                                         help="Read the password from the first line of stdin."),
                     totp: bool = typer.Option(False, "--totp", help="Also ask for a TOTP secret (hidden)."),
@@ -29,6 +31,7 @@ def credentials_set(platform: str = typer.Argument(...), username: str = typer.O
     from optout.runner import platform_flow
 
     flow = platform_flow(platform)
+    platform = flow.platform
     if totp and totp_stdin:
         raise UsageError("Use --totp or --totp-stdin, not both.")
     credentials.keyring_for(platform)
@@ -56,20 +59,23 @@ def credentials_list(as_json: bool = JsonOpt) -> None:
 
 
 @credentials_app.command("remove")
-def credentials_remove(platform: str = typer.Argument(...)) -> None:
+def credentials_remove(platform: str = typer.Argument(..., metavar="PLATFORM",
+                                                     help="The platform whose login and session to remove.")
+                       ) -> None:
     """Remove a platform's stored credentials and saved session."""
     from optout import credentials
     from optout.runner import platform_flow
     from optout.sessions import SessionStore
 
-    platform_flow(platform)
+    platform = platform_flow(platform).platform
     removed = [what for what, gone in (("credentials", credentials.remove(platform)),
                                        ("saved session", SessionStore().delete(platform))) if gone]
     output.say(f"Removed {' and '.join(removed)} for {platform}." if removed else f"Nothing stored for {platform}.")
 
 
 @session_app.command("export")
-def session_export(platform: str = typer.Argument(..., help="The platform whose saved session to export."),
+def session_export(platform: str = typer.Argument(..., metavar="PLATFORM",
+                                                  help="The platform whose saved session to export."),
                    passphrase_stdin: bool = typer.Option(False, "--passphrase-stdin",
                                                          help="Read the passphrase from stdin (at least 12 "
                                                               "characters).")) -> None:
@@ -77,7 +83,7 @@ def session_export(platform: str = typer.Argument(..., help="The platform whose 
     from optout.runner import known_platform
     from optout.sessions import SessionStore
 
-    known_platform(platform)
+    platform = known_platform(platform)
     passphrase = read_secret(passphrase_stdin, "passphrase", "--passphrase-stdin", not_done="exported",
                              confirm=True)
     sys.stdout.write(SessionStore().export_blob(platform, passphrase) + "\n")

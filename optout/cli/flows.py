@@ -15,7 +15,7 @@ flows_app = typer_app("Validate and list flow files.")
 
 
 @flows_app.command("validate")
-def flows_validate(paths: List[Path] = typer.Argument(..., help="Flow files to check.")) -> None:
+def flows_validate(paths: List[Path] = typer.Argument(..., metavar="FILE", help="Flow files to check.")) -> None:
     """Check flow files against the schema (no browser)."""
     from optout.loader import FlowFileError, load_flow
 
@@ -40,13 +40,13 @@ def flows_list(as_json: bool = JsonOpt) -> None:
 
     loaded_flows = list(load_flows().values())
     output.show(as_json, {"flows": [flow_summary(loaded) for loaded in loaded_flows]},
-                ["setting", "title", "sign-in", "confidence", "regions"],
+                ["setting", "sign-in", "confidence", "title", "regions"],
                 [[f"{loaded.flow.platform}/{s.id}" + (" (local)" if loaded.local else ""),
-                  s.title + (" (admins only)" if s.admin else ""), sign_in_method(loaded.flow),
-                  shown_confidence(s.confidence), s.regions or s.advice or ""]
+                  sign_in_method(loaded.flow), shown_confidence(s.confidence),
+                  s.title + (" (admins only)" if s.admin else ""), s.regions or s.advice or ""]
                  for loaded in loaded_flows for s in loaded.flow.settings],
                 notes=[f"{loaded.flow.platform}: your local flow {loaded.path} replaces the bundled one."
-                       for loaded in loaded_flows if loaded.local])
+                       for loaded in loaded_flows if loaded.local], under=("title", "regions"))
 
 
 def shown_confidence(confidence: str | None) -> str:
@@ -63,7 +63,7 @@ def sign_in_method(flow) -> str:
 def flow_summary(loaded) -> dict:
     flow = loaded.flow
     return {
-        "platform": flow.platform, "name": flow.name, "sign_in": sign_in_method(flow),
+        "platform": flow.platform, "name": flow.name, "group": flow.group, "sign_in": sign_in_method(flow),
         "local": str(loaded.path) if loaded.local else None, "languages": flow.languages,
         "settings": [{"id": s.id, "title": s.title, "url": s.url, "regions": s.regions,
                       "confidence": s.confidence, "admin": s.admin, "advice": s.advice} for s in flow.settings],

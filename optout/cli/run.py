@@ -13,6 +13,7 @@ import typer
 from optout.cli import output
 from optout.cli.options import (
     AnyAddressOpt,
+    BrowserOpt,
     DiagnosticsOpt,
     HeadedOpt,
     JsonOpt,
@@ -99,18 +100,30 @@ def unread_notes(unread) -> list[str]:
     return [f"{platform}: could not read {', '.join(urls)}: {detail}" for (platform, detail), urls in pages.items()]
 
 
-def login(platform: str = typer.Argument(..., help="The platform to sign in to."),
+def login(platform: str = typer.Argument(..., metavar="PLATFORM", help="The platform to sign in to."),
           origin_map: Optional[List[str]] = OriginMapOpt,
-          timeout: float = typer.Option(600, help="Seconds to wait for you to sign in."),
-          any_address: bool = AnyAddressOpt) -> None:
+          timeout: float = typer.Option(600, metavar="SECONDS", help="Seconds to wait for you to sign in."),
+          any_address: bool = AnyAddressOpt, browser: Optional[str] = BrowserOpt,
+          cdp: Optional[str] = typer.Option(None, "--cdp", metavar="URL",
+                                            help="Instead, take the platform's cookies (and no others) from the "
+                                                 "browser you run with --remote-debugging-port, e.g. "
+                                                 "http://localhost:9222.")) -> None:
     """Sign in yourself in a browser window (passkeys, codes, CAPTCHAs); the session is saved.
-    The window is your installed Google Chrome when there is one (else as `check`)."""
+    The window is your installed Google Chrome or Microsoft Edge when there is one, with optout's
+    own profile."""
     from optout.credentials import is_interactive
 
+    if cdp:
+        runner = make_runner(origin_map, headed=False, non_interactive=True, any_address=any_address)
+        flow = runner.load([platform])[0].flow
+        taken = runner.take_session(flow, cdp)
+        output.say(f"Took the cookies of {', '.join(taken)} from the browser at {cdp}, and no others; "
+                   f"the session for {flow.name} is saved (encrypted).")
+        return
     if not is_interactive():
         raise UsageError("`optout login` needs a person at a screen; this session is not interactive. "
                          "Sign in on your own machine and use the saved session.")
-    runner = make_runner(origin_map, headed=True, non_interactive=False, any_address=any_address)
+    runner = make_runner(origin_map, headed=True, non_interactive=False, any_address=any_address, browser=browser)
     flow = runner.load([platform])[0].flow
     if not runner.login(flow, timeout):
         raise OptoutError(f"Not signed in to {flow.name} within {timeout:g}s; nothing was saved.")
@@ -129,7 +142,7 @@ def demo(as_json: bool = JsonOpt, headed: bool = HeadedOpt) -> None:
 
 
 def make_runner(origin_map: list[str] | None, headed: bool, non_interactive: bool, diagnostics: Path | None = None,
-                any_address: bool = False):
+                any_address: bool = False, browser: str | None = None):
     """The runner of a command: whether a person may be asked is decided here, once."""
     from optout import alerts
     from optout.credentials import is_interactive
@@ -149,7 +162,8 @@ def make_runner(origin_map: list[str] | None, headed: bool, non_interactive: boo
     trigger = "ci" if os.environ.get("CI") else "manual"
     return Runner(mappings, headless=not headed, may_prompt=may_prompt, progress=output.progress,
                   warn=output.warn, diagnostics_dir=diagnostics, trigger=trigger,
-                  alert=functools.partial(alerts.send, trigger=trigger, log=output.warn, desktop=False))
+                  alert=functools.partial(alerts.send, trigger=trigger, log=output.warn, desktop=False),
+                  browser_choice=browser)
 
 
 def warn_if_flows_replaced() -> None:

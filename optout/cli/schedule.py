@@ -29,10 +29,10 @@ def schedule_install(every: str = typer.Option(..., "--every", metavar="daily|we
                      webhook: Optional[str] = typer.Option(None, "--webhook", metavar="URL",
                                                            help="Also POST alerts as JSON to URL: https://, or "
                                                                 "http:// to this machine. A URL here shows in "
-                                                                "`ps` and the shell history: see --webhook-stdin."),
+                                                                "ps and the shell history: see --webhook-stdin."),
                      webhook_stdin: bool = typer.Option(False, "--webhook-stdin",
                                                         help="Read the webhook URL from the first line of stdin, "
-                                                             "so its token stays out of `ps` and shell history."),
+                                                             "so its token stays out of ps and shell history."),
                      scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="NAME",
                                                              help="systemd, cron, launchd or schtasks "
                                                                   "(default: the one this system has).")) -> None:
@@ -48,7 +48,7 @@ def schedule_install(every: str = typer.Option(..., "--every", metavar="daily|we
     installed = schedule.replace(plan, chosen, webhook=url)
     output.say(f"Scheduled with {chosen}: {plan.describe()}.")
     for entry in installed.entries:
-        output.say(f"  {entry}")
+        output.say(output.Verbatim(f"  {entry}"))
     warn_if_it_will_not_run(chosen)
     warn_if_nothing_to_check()
 
@@ -113,7 +113,7 @@ def schedule_status(as_json: bool = JsonOpt) -> None:
         ended = f"exit code {last.exit_code}" if last.finished else "did not finish"
         lines.append(f"Last scheduled run: {history.readable_time(last.started_at)}, {ended}.")
     if installed and document["scheduler_says"]:
-        lines.append(document["scheduler_says"])
+        lines.append(output.Verbatim(document["scheduler_says"]))
     output.show(as_json, document, lines=lines)
 
 
@@ -137,7 +137,7 @@ def schedule_remove() -> None:
 def scheduled(fix: bool = typer.Option(False, "--fix", help="Turn off what is found on, then verify."),
               jitter: float = typer.Option(0, "--jitter", metavar="SECONDS",
                                            help="First wait a random time of up to SECONDS."),
-              home: Optional[Path] = typer.Option(None, "--home", help="Use this OPTOUT_HOME.",
+              home: Optional[Path] = typer.Option(None, "--home", metavar="DIR", help="Use this OPTOUT_HOME.",
                                                   readable=False),  # checked as OPTOUT_HOME, in one line
               origin_map: Optional[List[str]] = OriginMapOpt, any_address: bool = AnyAddressOpt,
               scan: bool = ScanOpt) -> None:

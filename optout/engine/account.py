@@ -3,7 +3,7 @@ one; tests use an in-memory one), and how a setting ends early (Outcome)."""
 
 from __future__ import annotations
 
-from typing import Literal, Protocol
+from typing import Protocol
 
 from optout.results import State
 from optout.schema import Ask
@@ -35,9 +35,9 @@ class Account(Protocol):
         """The current one-time code from the login's TOTP secret; AccountUnusable when that
         secret is not a valid one."""
 
-    def sign_in_hint(self, what: Literal["session", "login"]) -> str:
-        """Where else a session (or a session or a login) can come from, for a message that ends
-        "run `optout login`, or ...": e.g. the environment variables CI sets."""
+    def sign_in_advice(self) -> str:
+        """The one thing to do when there is no way in, as one sentence: the command a person
+        runs, or in CI the variable to set."""
 
     def load_session(self) -> dict | None:
         """The session to start from; raises AccountUnusable when the one configured cannot be used."""

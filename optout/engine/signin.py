@@ -92,19 +92,16 @@ class SignIn:
         self.signed_in = True
 
     async def sign_in_once(self) -> None:
-        login, platform, run = self.login, self.flow.platform, self.run
-        how = f"run `optout login {platform}` to sign in in a browser window"
+        login, run = self.login, self.run
+        not_signed_in = f"Not signed in to {self.flow.name}. {run.account.sign_in_advice()}"
         if login.method == "browser":
-            raise Outcome(State.LOGIN_REQUIRED, f"{self.flow.name} needs a saved session: {how} "
-                          f"({run.account.sign_in_hint('session')}).")
+            raise Outcome(State.LOGIN_REQUIRED, not_signed_in)
         try:
             secrets = run.account.credentials()
         except AccountUnusable as refusal:  # e.g. a login stored for other domains than this flow's
             raise Outcome(State.LOGIN_REQUIRED, str(refusal)) from None
         if secrets is None:
-            raise Outcome(State.LOGIN_REQUIRED, f"No saved session or credentials for {self.flow.name}: {how}, "
-                          f"or store them with `optout credentials set {platform} --username ...` "
-                          f"({run.account.sign_in_hint('login')}).")
+            raise Outcome(State.LOGIN_REQUIRED, not_signed_in)
         run.secrets += [s for s in (secrets.password, secrets.totp_secret) if s]
         run.say("signing in")
         if not path_matches(run.page.url, login.signed_out_urls):
@@ -189,8 +186,9 @@ async def sign_in_by_person(driver: Driver, flow: Flow, account: Account, progre
             if path_matches(page.url, login.refused_urls):
                 raise SignInRefused(
                     f"{flow.name} refused to sign in in this browser (it says the browser may not be secure). "
-                    "`optout login` uses your installed Google Chrome when there is one: install it, or set "
-                    "OPTOUT_BROWSER to Chrome's executable, then run it again.")
+                    "`optout login` uses your installed Google Chrome or Microsoft Edge when there is one: install "
+                    f"one, or use `optout login {flow.platform} --browser PATH` with Chrome's executable, or "
+                    "`--cdp URL` to take the session from the browser you are signed in with.")
             waiting = on_sign_in_page(flow, page.url) or path_matches(page.url, login.checkpoint_urls)
             return None if waiting else True
 

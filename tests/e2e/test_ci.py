@@ -166,7 +166,7 @@ def test_session_export_never_asks_without_a_terminal(cli):
     nothing = cli("session", "export", "linkedin", "--passphrase-stdin", input=PASSPHRASE)
     assert (nothing.returncode, nothing.stdout) == (3, "")
     assert nothing.stderr == ("error: There is no saved session for linkedin to export. "
-                              "Run `optout login linkedin` first.\n")
+                              "Run optout login linkedin first.\n")
 
 
 def test_no_window_is_shown_where_nobody_can_see_it(cli):

@@ -45,7 +45,8 @@ def test_human_output_is_a_table_with_progress_on_stderr(cli, linkedin):
     cli.store_demo_credentials()
     completed = cli("check", GENAI)
     assert completed.returncode == 1
-    assert "linkedin/generative-ai │ opted_in" in completed.stdout
+    assert completed.stdout.startswith("setting                 state     changed\nlinkedin/generative-ai  opted_in\n"
+                                       "    Opted in: the switch is on (off means opted out).\n")
     assert "ORIGIN MAP ACTIVE: www.linkedin.com=127.0.0.1" in completed.stderr
     assert "… linkedin: signed in" in completed.stderr
     assert "signed in" not in completed.stdout

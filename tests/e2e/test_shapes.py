@@ -111,13 +111,9 @@ def test_without_a_session_or_credentials_each_says_how_to_sign_in(cli, replicas
     assert code == 3
     details = {r["platform"]: r["detail"] for r in document["results"]}
     assert details == {
-        **{platform: f"{name} needs a saved session: run `optout login {platform}` to sign in in a browser window "
-                     f"(in CI, an exported session in OPTOUT_{platform.upper()}_SESSION)."
+        **{platform: f"Not signed in to {name}. Run `optout login {platform}`."
            for platform, name in BROWSER_SIGN_IN.items()},
-        "wordpress": "No saved session or credentials for WordPress.com: run `optout login wordpress` to sign in "
-                     "in a browser window, or store them with `optout credentials set wordpress --username ...` "
-                     "(in CI, an exported session in OPTOUT_WORDPRESS_SESSION, or OPTOUT_WORDPRESS_USERNAME and "
-                     "OPTOUT_WORDPRESS_PASSWORD).",
+        "wordpress": "Not signed in to WordPress.com. Run `optout login wordpress`.",
     }
     assert {r["state"] for r in document["results"]} == {"login_required"}
 

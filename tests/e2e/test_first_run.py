@@ -1,0 +1,203 @@
+"""A person's first run through the CLI against the replicas: `optout setup` answered on a real
+(pseudo-)terminal, a session taken from a browser the person already runs (--cdp), and what a
+first check says about accounts never signed in."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import pty
+import select
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from optout.browser import find_browser
+from optout.replica.linkedin import DEMO_PASSWORD, DEMO_USERNAME
+from tests.conftest import ANSI
+from tests.fakes import CLI_TIMEOUT
+
+pytestmark = pytest.mark.browser
+
+
+class Terminal:
+    """`optout ARGS` on a pseudo-terminal of its own, answered line by line as a person would."""
+
+    def __init__(self, cli, *args: str, env: dict | None = None):
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: the pty is its controlling terminal, so getpass reads from it too
+            os.execve(sys.executable, [sys.executable, "-m", "optout", *args],
+                      {**cli.env, "COLUMNS": "80", **(env or {})})
+        self.cli, self.pid, self.fd = cli, pid, fd
+        self.seen = ""
+        self.read_to = 0
+
+    def _read(self, deadline: float) -> bool:
+        ready, _, _ = select.select([self.fd], [], [], max(deadline - time.monotonic(), 0))
+        if not ready:
+            return True
+        try:
+            chunk = os.read(self.fd, 4096)
+        except OSError:  # the child is gone and the terminal closed
+            return False
+        self.seen += ANSI.sub("", chunk.decode(errors="replace").replace("\r\n", "\n"))
+        return bool(chunk)
+
+    def expect(self, text: str) -> str:
+        """What was printed up to and including `text`, which must come next."""
+        deadline = time.monotonic() + CLI_TIMEOUT
+        while text not in self.seen[self.read_to:]:
+            assert time.monotonic() < deadline and self._read(deadline), f"{text!r} never came:\n{self.seen}"
+        end = self.seen.index(text, self.read_to) + len(text)
+        shown, self.read_to = self.seen[self.read_to:end], end
+        return shown
+
+    def answer(self, prompt: str, reply: str) -> str:
+        shown = self.expect(prompt)
+        os.write(self.fd, reply.encode() + b"\n")
+        return shown
+
+    def finish(self) -> tuple[int, str]:
+        """The exit code and everything printed after the last expected text."""
+        deadline = time.monotonic() + CLI_TIMEOUT
+        while self._read(deadline) and time.monotonic() < deadline:
+            pass
+        _, status = os.waitpid(self.pid, 0)
+        os.close(self.fd)
+        self.cli.printed.append(self.seen)  # scanned for secrets like every other output
+        return os.waitstatus_to_exitcode(status), self.seen[self.read_to:]
+
+
+def test_setup_signs_in_checks_asks_then_turns_off_and_can_be_run_again(cli, replicas):
+    cli.seed_session("x", replicas["x"].admin("session"))  # signed in with `optout login x` before
+    terminal = Terminal(cli, "setup")
+    listed = terminal.expect("(Enter: those marked *, - for none): ")
+    assert "  Social: discord, facebook, instagram, reddit, x*\n" in listed
+    assert "  AI assistants: chatgpt, claude, gemini\n" in listed
+    assert "  Creative: medium, wordpress\n" in listed
+    assert "  Work: github, linkedin\n" in listed
+    os.write(terminal.fd, b"linkdin\n")
+    terminal.answer("error: Unknown platform 'linkdin'. Did you mean linkedin?", "LinkedIn x reddit medium")
+    terminal.answer("LinkedIn: sign in with your password, kept in the keyring (p), in a browser window (b), "
+                    "skip (s)? [p]: ", "p")
+    terminal.answer("linkedin username: ", DEMO_USERNAME)
+    terminal.answer(f"password for {DEMO_USERNAME}", DEMO_PASSWORD)
+    terminal.answer("TOTP secret for two-step login (Enter if none): ", "")
+    terminal.expect("Stored the login for LinkedIn in the keyring, for www.linkedin.com")
+    terminal.expect("X: signed in already.")
+    terminal.expect("Reddit: nothing to sign in to.")
+    terminal.answer("Medium: sign in in a browser window (b), skip (s)? [b]: ", "maybe")
+    terminal.answer("error: Answer b or s.", "s")
+    terminal.answer("Check linkedin, x, reddit now (nothing is changed)? [Y/n]: ", "")
+    checked = terminal.answer("Turn off linkedin/generative-ai, linkedin/research, x/grok-training? [y/N]: ", "y")
+    assert "What is on now:\nsetting                 state        changed\n" in checked
+    assert "\nlinkedin/generative-ai  opted_in\n" in checked
+    applied = terminal.answer("when a setting is switched back on? [Y/n]: ", "n")
+    assert "\nlinkedin/generative-ai  opted_out  yes\n" in applied, applied
+    assert "\nx/grok-training         opted_out  yes\n" in applied
+    code, rest = terminal.finish()
+    assert code == 0
+    assert rest.strip().splitlines() == [
+        "n",  # the answer, echoed by the terminal
+        "No schedule: optout schedule install --every weekly sets one up later.",
+        "Not signed in: medium. Run optout setup again when you want to add them."]
+    assert replicas["linkedin"].switches() == {"generative-ai": False, "research": False,  # and nothing else
+                                               "profile-recommendations": True, "research-invitations": True}
+    table = checked[checked.index("What is on now:"):checked.index("Screenshots:")]
+    assert max(len(line) for line in table.splitlines()) <= 80  # details wrapped under their rows
+
+    # What is done stays done: Enter takes the platforms signed in. The schedule is installed by
+    # `optout schedule install` itself: here on a machine with no scheduler, which it says.
+    again = Terminal(cli, "setup", env={"PATH": os.path.dirname(sys.executable)})
+    assert "  Work: github, linkedin*\n" in again.answer("(Enter: those marked *, - for none): ", "")
+    again.expect("LinkedIn: signed in already.")
+    again.expect("X: signed in already.")
+    again.answer("Check linkedin, x now (nothing is changed)? [Y/n]: ", "n")
+    again.answer("when a setting is switched back on? [Y/n]: ", "y")
+    code, rest = again.finish()
+    assert (code, rest.strip().splitlines()) == (0, ["y", (
+        "error: No scheduler found: there is no systemd user instance (systemctl --user) and no crontab. Install "
+        "cron (Debian/Ubuntu: apt-get install cron), or run optout scheduled from a scheduler of your own.")])
+
+
+def test_bare_optout_offers_setup_on_a_terminal_and_prints_help_elsewhere(cli):
+    offered = Terminal(cli)
+    offered.answer("Set up optout now, step by step (optout setup)? [Y/n]: ", "n")
+    code, rest = offered.finish()
+    assert code == 0 and "\nUsage: python -m optout [OPTIONS] COMMAND [ARGS]...\n" in rest
+    bare = cli()
+    assert bare.returncode == 0 and bare.stdout.startswith("Usage: ")
+
+
+def test_a_browser_that_is_neither_a_channel_nor_an_executable_is_one_usage_line(cli):
+    for command in (["login", "linkedin"], ["setup"]):
+        refused = cli(*command, "--browser", "firefox")
+        assert (refused.returncode, refused.stderr) == (
+            2, "error: --browser firefox: expected chrome, msedge, chromium or the path of a browser's executable.\n")
+
+
+def test_setup_without_a_terminal_refuses_in_one_line(cli):
+    refused = cli("setup")
+    assert (refused.returncode, refused.stdout) == (2, "")
+    assert refused.stderr.splitlines()[-1] == ("error: optout setup asks questions, so it needs a terminal; "
+                                               "without one, use optout check and optout apply.")
+
+
+def test_a_first_check_of_accounts_never_signed_in_is_short_and_not_drift(cli):
+    checked = cli("check", "wordpress", "x", env={"COLUMNS": "80"})
+    assert checked.returncode == 3
+    assert "\nwordpress/third-party-sharing  login_required\n    Not signed in to WordPress.com. Run optout " \
+           "login wordpress.\n" in checked.stdout
+    assert "\n    Not signed in to X. Run optout login x.\n" in checked.stdout
+    assert "drift" not in checked.stderr  # never signed in is not "signed out again"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def give_cookies(url: str, cookies: list[dict]) -> None:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        person = await playwright.chromium.connect_over_cdp(url)
+        await person.contexts[0].add_cookies(cookies)
+        await person.close()
+
+
+def test_login_cdp_takes_only_the_platform_s_cookies_from_the_browser_the_person_runs(cli, linkedin, tmp_path):
+    url = f"http://127.0.0.1:{free_port()}"
+    args = [find_browser(), "--headless=new", f"--remote-debugging-port={url.rsplit(':', 1)[1]}",
+            f"--user-data-dir={tmp_path / 'profile'}", "--no-first-run", "about:blank"]
+    person = subprocess.Popen(args + (["--no-sandbox"] if os.geteuid() == 0 else []),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        signed_in = linkedin.admin("session")["cookies"]
+        elsewhere = {"name": "bank", "value": "s3cret-bank-cookie", "domain": ".bank.example", "path": "/"}
+        for _ in range(100):  # until its DevTools endpoint answers
+            try:
+                asyncio.run(give_cookies(url, [*signed_in, elsewhere]))
+                break
+            except Exception:
+                time.sleep(0.1)
+        taken = cli("login", "linkedin", "--cdp", url)
+        assert taken.returncode == 0, taken.stderr
+        assert taken.stdout.startswith("Took the cookies of ")
+        assert taken.stdout.endswith(f" from the browser at {url}, and no others; the session for LinkedIn is "
+                                     "saved (encrypted).\n")
+        assert person.poll() is None  # the person's browser stays open
+    finally:
+        person.terminate()
+        person.wait()
+    saved = subprocess.run([sys.executable, "-c", "import json; from optout.sessions import SessionStore; "
+                            "print(json.dumps(SessionStore().load('linkedin')))"],
+                           env=cli.env, capture_output=True, text=True, check=True, timeout=CLI_TIMEOUT)
+    assert {c["name"] for c in json.loads(saved.stdout)["cookies"]} == {c["name"] for c in signed_in}
+    code, checked = cli.json("check", "linkedin/generative-ai")
+    assert (code, checked["results"][0]["state"]) == (1, "opted_in")  # read with the session taken
