@@ -45,7 +45,7 @@ NAVIGATION_TIMEOUT_MS = 30_000
 DISMISS_TIMEOUT_MS = 1_500  # an overlay's own button, unless something lies on top of it
 ACTION_TIMEOUT_MS = 10_000  # a control that cannot be clicked in 10 s is not the control we expect
 SETTLE_SECONDS = 10
-QUIET_SECONDS = 0.5
+QUIET_SECONDS = 0.3  # a save or a click's request starts at once; 0.3 s without one means it is done
 SECRET_FIELDS = "input[type=password], input[autocomplete=one-time-code]"
 EVIDENCE_MARK = "data-optout-evidence"
 EVIDENCE_STYLE = f"[{EVIDENCE_MARK}] {{ outline: 3px solid #e11d48 !important; outline-offset: 4px; }}"

@@ -38,6 +38,12 @@ from optout.exitcodes import ExitCode
 from optout.home import optout_home, private_dir, write_private
 
 SERVICE = "optout"
+SERVICE_VARIABLE = "OPTOUT_KEYRING_SERVICE"  # another service name: logins kept apart from the usual ones
+
+
+def service() -> str:
+    """The keyring service optout's items are under: OPTOUT_KEYRING_SERVICE, else "optout"."""
+    return os.environ.get(SERVICE_VARIABLE) or SERVICE
 SESSION_KEY_ENTRY = "session-key"
 ACCOUNTS_INDEX = "accounts.json"
 PLATFORM_ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # a flow's `platform` (optout.schema.Flow)
@@ -143,7 +149,7 @@ def store(platform: str, username: str, password: str, totp_secret: str | None =
     backend = keyring_for(platform)
     login = {"username": username, "password": password, "totp_secret": totp_secret, "domains": list(domains)}
     try:
-        backend.set_password(SERVICE, platform, json.dumps(login))
+        backend.set_password(service(), platform, json.dumps(login))
     except Exception as error:  # backends raise their own types (secretstorage, dbus, win32...)
         raise CredentialsError(
             f"Could not save the login for {platform} in the system keyring ({_describe(error)}). "
@@ -157,7 +163,7 @@ def remove(platform: str) -> bool:
     """Forget the platform's login; True if there was something to forget."""
     _check_platform(platform)
     try:
-        _backend_or_raise().delete_password(SERVICE, platform)
+        _backend_or_raise().delete_password(service(), platform)
         removed_from_keyring = True
     except PasswordDeleteError:
         removed_from_keyring = False
@@ -195,7 +201,7 @@ def keyring_problem() -> str | None:
     if backend is None:
         return f"no system keyring is available (the keyring backend is {keyring_name()})"
     try:
-        backend.get_password(SERVICE, SESSION_KEY_ENTRY)
+        backend.get_password(service(), SESSION_KEY_ENTRY)
     except Exception as error:
         return f"the keyring ({keyring_name()}) does not answer: {_describe(error)}"
     return None
@@ -228,10 +234,10 @@ def session_key(create: bool = True) -> bytes | None:
     if backend is None:
         return None
     try:
-        key = backend.get_password(SERVICE, SESSION_KEY_ENTRY)
+        key = backend.get_password(service(), SESSION_KEY_ENTRY)
         if key is None and create:
             key = crypto.new_key().decode("ascii")
-            backend.set_password(SERVICE, SESSION_KEY_ENTRY, key)
+            backend.set_password(service(), SESSION_KEY_ENTRY, key)
     except Exception:
         return None
     return key.encode("ascii") if key else None
@@ -255,7 +261,7 @@ def _read_login(platform: str) -> dict | None:
     if backend is None:
         return None
     try:
-        document = backend.get_password(SERVICE, platform)
+        document = backend.get_password(service(), platform)
     except Exception:
         return None
     if document is None:

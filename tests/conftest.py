@@ -30,6 +30,17 @@ from tests.inprocess import SharedBrowser
 pytest_plugins = ["tests.keyring_env"]  # keyring fixtures: keyring_required, real_keyring, no_keyring, ...
 
 
+# Modules that install into this user's real crontab: under pytest-xdist (`--dist loadgroup`) they
+# all run in one worker, one test at a time.
+REAL_CRONTAB = {"test_schedule.py", "test_bad_input.py"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.name in REAL_CRONTAB:
+            item.add_marker(pytest.mark.xdist_group("crontab"))
+
+
 class Replica:
     """The admin side of a running replica (state, variants, counters)."""
 
@@ -149,7 +160,7 @@ def cli(replicas, replica_servers, shared_browser, tmp_path, keyring_required, m
     """`optout` with its own OPTOUT_HOME, every replica mapped, and no terminal to prompt on."""
     keep = {k: v for k, v in os.environ.items() if not k.startswith("OPTOUT_") and k != "CI"}
     env = {**keep, "OPTOUT_HOME": str(tmp_path / "home"), "OPTOUT_ORIGIN_MAP": all_routes(replica_servers),
-           "COLUMNS": "200"}
+           "OPTOUT_KEYRING_SERVICE": CLI_KEYRING_SERVICE, "COLUMNS": "200"}
     yield Cli(env, tmp_path / "home", shared_browser, monkeypatch)
     # The keyring outlives the test: what it stored must not sign in the next test's runs.
     from tests.keyring_env import delete_service_items  # a plugin: imported once pytest registered it

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,9 @@ from optout.patterns import pattern
 from optout.schema import Flow, Locator
 
 CLI_TIMEOUT = 120  # seconds an `optout` subprocess may take in a test
-CLI_KEYRING_SERVICE = credentials.SERVICE  # what `optout` subprocesses use, whatever a test patches
+# The keyring service the CLI under test keeps its items under (OPTOUT_KEYRING_SERVICE): one per
+# pytest-xdist worker, so that a test clearing its items never clears another worker's.
+CLI_KEYRING_SERVICE = f"{credentials.SERVICE}-tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 LOGIN_URL = "https://www.example.com/login"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 

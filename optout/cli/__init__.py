@@ -50,10 +50,10 @@ def start(ctx: typer.Context,
           version: bool = typer.Option(False, "--version", callback=show_version, is_eager=True,
                                        help="Print optout's version and exit.")) -> None:
     """Bare `optout`: on a terminal, offer the guided set-up; anywhere else, the help as before."""
-    from optout.credentials import is_interactive
-
     if ctx.invoked_subcommand is not None:
         return
+    from optout.credentials import is_interactive  # (the keyring's import, only for bare `optout`)
+
     if is_interactive() and typer.confirm("Set up optout now, step by step (optout setup)?", default=True):
         setup(ctx, origin_map=None, any_address=False, browser=None)
         return
