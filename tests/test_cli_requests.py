@@ -53,7 +53,7 @@ def test_without_a_valid_workspace_url_nothing_is_written_and_nothing_can_be_con
     slack = "slack/model-opt-out"
     code, _, stderr = optout_cli("confirm", "slack")
     assert (code, stderr.strip()) == (
-        2, "error: optout has not written or sent slack/model-opt-out yet: run `optout apply slack/model-opt-out` first.")
+        2, "error: optout has not written or sent slack/model-opt-out yet: run optout apply slack/model-opt-out first.")
     code, stdout, _ = optout_cli("apply", slack, "--json")  # nobody to ask, no URL given
     assert code == 3
     assert json.loads(stdout)["results"][0]["detail"] == (

@@ -17,5 +17,5 @@ def test_without_a_keyring_the_demo_says_sessions_are_not_saved(cli):
     assert [(phase["phase"], sorted({r["state"] for r in phase["results"]})) for phase in phases] == [
         ("check", ["opted_in"]), ("apply", ["opted_out"]), ("check again", ["opted_out"])]
     assert ("warning: Sessions are not being saved: no system keyring is available (the keyring backend is "
-            "keyring.backends.fail.Keyring). Each run signs in again; `scripts/demo` runs with a throwaway keyring "
+            "keyring.backends.fail.Keyring). Each run signs in again; scripts/demo runs with a throwaway keyring "
             "that saves them.\n") in shown.stderr

@@ -45,11 +45,11 @@ def test_without_a_keyring_it_is_not_ready_and_names_the_keyring(cli, tmp_path):
     shown = cli("doctor", env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
                                "PATH": f"{tmp_path}:{os.environ['PATH']}"})
     assert shown.returncode == ExitCode.NOT_READY == 1
-    assert f", starts; `optout login` opens {chrome} " in shown.stdout
-    assert ("│ keyring       │ problem │ no system keyring is available (the keyring backend is "
-            "keyring.backends.fail.Keyring): `credentials set` cannot store logins, and sessions are not saved") \
+    assert f", starts; optout login opens {chrome}\n" in shown.stdout
+    assert ("\nkeyring        problem  no system keyring is available (the keyring backend is "
+            "keyring.backends.fail.Keyring): credentials set cannot store logins, and sessions are not saved\n") \
         in shown.stdout
-    assert f"  keyring: {KEYRING_FIX}\n" in shown.stdout
+    assert f"  keyring: {KEYRING_FIX.replace('`', '')}\n" in shown.stdout  # no Markdown on a terminal
     assert shown.stdout.endswith("Not ready: check and apply need what is marked problem.\n")
 
 

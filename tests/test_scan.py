@@ -128,7 +128,7 @@ def test_a_page_that_cannot_be_read_is_reported_and_the_others_still_are():
 def test_without_a_way_in_every_page_is_unread():
     report, driver = scan(FakeSite(), account=MemoryAccount(None))
     assert {u.url for u in report.unread} == {"https://www.example.com/settings/ai", PRIVACY}
-    assert report.unread[0].detail.startswith("No saved session or credentials for Example")
+    assert report.unread[0].detail.startswith("Not signed in to Example.")
 
 
 def test_check_with_scan_reads_the_settings_then_scans_on_the_same_page():

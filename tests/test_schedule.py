@@ -217,7 +217,7 @@ def test_install_warns_when_cron_runs_nothing_and_notifications_cannot_show(own_
     installed = optout(home, "schedule", "install", "--every", "daily", "--scheduler", "cron", env=env)
     assert installed.returncode == 0, installed.stderr
     assert ("warning: cron: no cron daemon is running, so crontab entries never run. Start one (Debian/Ubuntu: "
-            "`sudo service cron start`; `sudo systemctl enable --now cron` where systemd runs the system).\n"
+            "sudo service cron start; sudo systemctl enable --now cron where systemd runs the system).\n"
             ) in installed.stderr
     assert ("warning: Desktop notifications are unavailable: there is no desktop session (no D-Bus session bus) to "
             "show them in. Scheduled runs alert only in the log, by their exit code, and to a webhook when one is "
@@ -241,8 +241,8 @@ def test_install_warns_when_a_systemd_timer_runs_only_while_logged_in(tmp_path):
     home, env = tmp_path / "home", tools(tmp_path / "bin", systemctl="exit 0")
     installed = optout(home, "schedule", "install", "--every", "daily", "--scheduler", "systemd", env=env)
     assert installed.returncode == 0, installed.stderr
-    assert ("warning: systemd: lingering is off, so the timer runs only while you are logged in. Run `loginctl "
-            "enable-linger` to have it run always.\n") in installed.stderr
+    assert ("warning: systemd: lingering is off, so the timer runs only while you are logged in. Run loginctl "
+            "enable-linger to have it run always.\n") in installed.stderr
     assert optout(home, "schedule", "remove", env=env).stdout.startswith("Removed the systemd schedule (daily")
     assert list((tmp_path / "bin" / "config" / "systemd" / "user").iterdir()) == []
 
@@ -251,7 +251,7 @@ def test_a_failed_install_removes_what_it_wrote(tmp_path):
     home, env = tmp_path / "home", tools(tmp_path / "bin", systemctl=NO_USER_INSTANCE)
     failed = optout(home, "schedule", "install", "--every", "daily", "--scheduler", "systemd", env=env)
     assert (failed.returncode, failed.stdout) == (2, "")
-    assert failed.stderr == ("error: The systemd schedule could not be installed (`systemctl --user daemon-reload` "
+    assert failed.stderr == ("error: The systemd schedule could not be installed (systemctl --user daemon-reload "
                              "failed: Failed to connect to bus: No medium found). What it had written is removed: "
                              "nothing is scheduled.\n")
     assert list((tmp_path / "bin" / "config" / "systemd" / "user").iterdir()) == []

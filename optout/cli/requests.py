@@ -11,10 +11,11 @@ from optout.cli import output
 from optout.errors import UsageError
 
 
-def confirm(target: str = typer.Argument(..., help="The request or form whose confirmation you received, "
-                                                   "e.g. slack/model-opt-out (or just slack).")) -> None:
+def confirm(target: str = typer.Argument(..., metavar="TARGET",
+                                         help="The request or form whose confirmation you received, "
+                                              "e.g. slack/model-opt-out (or just slack).")) -> None:
     """Record that a platform confirmed an opt-out optout wrote or sent (e.g. Slack's reply to the
-    e-mail): from then on `check` reports it opted out."""
+    e-mail): from then on check reports it opted out."""
     from optout.accounts import confirm_submission
     from optout.loader import load_flows
     from optout.lock import run_lock

@@ -131,7 +131,7 @@ def schedule_remove() -> None:
     if removed.leftovers:
         output.say("Removed what an earlier schedule left behind:")
         for entry in removed.leftovers:
-            output.say(f"  {entry}")
+            output.say(output.Verbatim(f"  {entry}"))
 
 
 def scheduled(fix: bool = typer.Option(False, "--fix", help="Turn off what is found on, then verify."),

@@ -76,10 +76,10 @@ def test_setup_signs_in_checks_asks_then_turns_off_and_can_be_run_again(cli, rep
     cli.seed_session("x", replicas["x"].admin("session"))  # signed in with `optout login x` before
     terminal = Terminal(cli, "setup")
     listed = terminal.expect("(Enter: those marked *, - for none): ")
-    assert "  Social: discord, facebook, instagram, reddit, x*\n" in listed
-    assert "  AI assistants: chatgpt, claude, gemini\n" in listed
-    assert "  Creative: medium, wordpress\n" in listed
-    assert "  Work: github, linkedin\n" in listed
+    assert "  Social: discord, facebook, instagram, pinterest, quora, reddit, snapchat, tumblr, x*\n" in listed
+    assert "  AI assistants: alexa, chatgpt, claude, gemini, grok, copilot, mistral, perplexity\n" in listed  # by name
+    assert "  Creative: adobe, canva, deviantart, figma, medium, squarespace, substack, wordpress\n" in listed
+    assert "  Work: github, grammarly, hubspot, linkedin, otter, slack, udemy, zoom\n" in listed
     os.write(terminal.fd, b"linkdin\n")
     terminal.answer("error: Unknown platform 'linkdin'. Did you mean linkedin?", "LinkedIn x reddit medium")
     terminal.answer("LinkedIn: sign in with your password, kept in the keyring (p), in a browser window (b), "
@@ -106,14 +106,16 @@ def test_setup_signs_in_checks_asks_then_turns_off_and_can_be_run_again(cli, rep
         "No schedule: optout schedule install --every weekly sets one up later.",
         "Not signed in: medium. Run optout setup again when you want to add them."]
     assert replicas["linkedin"].switches() == {"generative-ai": False, "research": False,  # and nothing else
-                                               "profile-recommendations": True, "research-invitations": True}
+                                               "profile-recommendations": True, "research-invitations": True,
+                                               "ai-writing": True, "email-notifications": True,
+                                               "profile-photo": True}
     table = checked[checked.index("What is on now:"):checked.index("Screenshots:")]
     assert max(len(line) for line in table.splitlines()) <= 80  # details wrapped under their rows
 
     # What is done stays done: Enter takes the platforms signed in. The schedule is installed by
     # `optout schedule install` itself: here on a machine with no scheduler, which it says.
     again = Terminal(cli, "setup", env={"PATH": os.path.dirname(sys.executable)})
-    assert "  Work: github, linkedin*\n" in again.answer("(Enter: those marked *, - for none): ", "")
+    assert "  Work: github, grammarly, hubspot, linkedin*, otter, slack, udemy, zoom\n" in again.answer("(Enter: those marked *, - for none): ", "")
     again.expect("LinkedIn: signed in already.")
     again.expect("X: signed in already.")
     again.answer("Check linkedin, x now (nothing is changed)? [Y/n]: ", "n")

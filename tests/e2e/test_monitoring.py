@@ -3,6 +3,7 @@ and alerted once, the history and its HTML report, a run killed mid-way, and two
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
@@ -126,7 +127,8 @@ def test_a_run_killed_mid_way_leaves_the_earlier_runs_intact(cli, linkedin):
         killed.send_signal(signal.SIGKILL)
         killed.wait(timeout=10)
     finally:
-        os.killpg(killed.pid, signal.SIGKILL)  # the browser the killed run left behind
+        with contextlib.suppress(ProcessLookupError):  # unless it already went with the run
+            os.killpg(killed.pid, signal.SIGKILL)  # the browser the killed run left behind
         killed.communicate()
     assert killed.returncode == -signal.SIGKILL
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 GENAI_PAGE = "https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement"
 NEW_SWITCH = "Improve writing suggestions with my content"
 DRIFT = (f'drift: linkedin: a new AI setting no flow covers yet, switch "{NEW_SWITCH}" on {GENAI_PAGE} (it is on). '
-         "Look at it with `optout scan linkedin`; its flow snippet is there.")
+         "Look at it with optout scan linkedin; its flow snippet is there.")  # on a terminal: no backticks
 
 
 def test_a_new_ai_switch_beside_the_known_one_is_the_only_finding_and_nothing_changes(cli, linkedin, replicas):
@@ -59,8 +59,8 @@ def test_a_page_nobody_can_sign_in_to_is_exit_3(cli, linkedin):
     assert "No AI controls that no flow covers were found on the pages read; 3 could not be read." in completed.stdout
     assert ("warning: linkedin: could not read https://www.linkedin.com/mypreferences/d/settings/data-for-ai-"
             "improvement, https://www.linkedin.com/mypreferences/d/settings/policy-and-academic-research, "
-            "https://www.linkedin.com/mypreferences/d/categories/privacy: No saved session or credentials for "
-            "LinkedIn") in completed.stderr
+            "https://www.linkedin.com/mypreferences/d/categories/privacy: Not signed in to LinkedIn. Run optout "
+            "login linkedin.") in completed.stderr
 
 
 def test_check_scan_alerts_and_shows_the_finding_until_a_flow_covers_it(cli, linkedin, tmp_path):

@@ -137,7 +137,7 @@ def test_slack_e_mail_is_written_once_and_opted_out_only_once_confirmed(cli):
 
     confirmed = cli("confirm", "slack/model-opt-out", env=NO_BROWSER)
     assert (confirmed.returncode, confirmed.stdout.strip()) == (
-        0, "Recorded that Slack confirmed slack/model-opt-out; `optout check slack` now reports it opted out.")
+        0, "Recorded that Slack confirmed slack/model-opt-out; optout check slack now reports it opted out.")
     code, done = cli.json("check", "slack", env=NO_BROWSER)
     assert (code, results(done)[slack]["state"]) == (0, "opted_out")
     assert results(done)[slack]["detail"].startswith("E-mailed feedback@slack.com for https://acme-design.slack.com on ")
