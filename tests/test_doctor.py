@@ -46,9 +46,9 @@ def test_without_a_keyring_it_is_not_ready_and_names_the_keyring(cli, tmp_path):
                                "PATH": f"{tmp_path}:{os.environ['PATH']}"})
     assert shown.returncode == ExitCode.NOT_READY == 1
     assert f", starts; optout login opens {chrome}\n" in shown.stdout
-    assert ("\nkeyring        problem  no system keyring is available (the keyring backend is "
+    assert ("\nkeyring        problem\n    no system keyring is available (the keyring backend is "
             "keyring.backends.fail.Keyring): credentials set cannot store logins, and sessions are not saved\n") \
-        in shown.stdout
+        in shown.stdout  # what was found, under its row
     assert f"  keyring: {KEYRING_FIX.replace('`', '')}\n" in shown.stdout  # no Markdown on a terminal
     assert shown.stdout.endswith("Not ready: check and apply need what is marked problem.\n")
 

@@ -21,5 +21,5 @@ def doctor(as_json: bool = JsonOpt) -> None:
                else "Not ready: check and apply need what is marked problem.")
     output.show(as_json, {"version": 1, "ready": ready, "checks": [f.to_json() for f in findings]},
                 ["check", "status", "found"], [[f.check, f.status, f.found] for f in findings],
-                lines=[*(["To fix:"] if fixes else []), *(f"  {fix}" for fix in fixes), verdict])
+                lines=[*(["To fix:"] if fixes else []), *(f"  {fix}" for fix in fixes), verdict], under=("found",))
     raise typer.Exit(int(ExitCode.OK if ready else ExitCode.NOT_READY))
