@@ -89,7 +89,7 @@ def show_scan(found) -> None:
                 empty="No AI controls that no flow covers were found." if not found.unread else
                 f"No AI controls that no flow covers were found on the pages read; {pages} could not be read.",
                 lines=snippets + [f"Screenshots: {folder}" for folder in folders],
-                notes=unread_notes(found.unread))
+                notes=unread_notes(found.unread), under=("page", "section"))
 
 
 def unread_notes(unread) -> list[str]:
