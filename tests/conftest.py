@@ -10,12 +10,14 @@ import re
 import ssl
 import subprocess
 import sys
+import tempfile
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 from typer.testing import CliRunner
 
 from optout.browser import LaunchOptions
@@ -30,15 +32,19 @@ from tests.inprocess import SharedBrowser
 pytest_plugins = ["tests.keyring_env"]  # keyring fixtures: keyring_required, real_keyring, no_keyring, ...
 
 
-# Modules that install into this user's real crontab: under pytest-xdist (`--dist loadgroup`) they
-# all run in one worker, one test at a time.
-REAL_CRONTAB = {"test_schedule.py", "test_bad_input.py"}
+# Modules whose tests install into this user's real crontab (or remove what an earlier schedule
+# left there): one such test at a time, whichever pytest-xdist worker runs it.
+REAL_CRONTAB = {"test_schedule.py", "test_bad_input.py", "test_first_run.py"}
+CRONTAB_LOCK = Path(tempfile.gettempdir()) / f"optout-tests-crontab-{os.getuid()}.lock"
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if item.path.name in REAL_CRONTAB:
-            item.add_marker(pytest.mark.xdist_group("crontab"))
+@pytest.fixture(autouse=True)
+def one_test_at_a_time_on_the_real_crontab(request) -> Iterator[None]:
+    if request.node.path.name not in REAL_CRONTAB:
+        yield
+        return
+    with FileLock(CRONTAB_LOCK):
+        yield
 
 
 class Replica:

@@ -42,7 +42,7 @@ class RunOptions:
     dry_run: bool = False
     evidence_dir: Path | None = None
     diagnostics_dir: Path | None = None  # a bundle per undetermined setting, to fix the flow from
-    concurrency: int = 3
+    concurrency: int = 5  # platforms at once: 33 fit in 1 GiB this way (scripts/benchmark.py)
     retry_delays: tuple[float, ...] = (1.0, 4.0)  # backoff before each retry of a failed page load
     # Watchdogs: a page, a pattern or a browser that stops answering ends with `error`, never a hang.
     setting_seconds: float = 300.0  # one setting (or one per-item setting), sign-in included
