@@ -28,10 +28,9 @@ GENAI_URL = "https://www.linkedin.com/mypreferences/d/settings/data-for-ai-impro
 GENAI_LABEL = "Use my data for training content creation AI models"
 # Why a platform's check takes longest: what its replica does, as the real site does.
 SLOW_BECAUSE = {
-    "gemini": "Google's activity page renders its controls late",
-    "claude": "the privacy settings arrive after the page",
-    "chatgpt": "the settings open in a dialog over the app",
-    "wordpress": "one check per site, listed first",
+    "figma": "each team's setting is reached by clicks through the team's settings, each waiting for quiet",
+    "squarespace": "each site is opened from the sites list, then its Crawlers panel by clicks",
+    "copilot": "two settings behind the profile menu and the Privacy page, reached by clicks",
 }
 BROWSERLESS = {  # name: optout arguments; each must not start a browser
     "--help": ["--help"],
