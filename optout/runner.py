@@ -90,13 +90,19 @@ def platform_flow(platform: str) -> Flow:
     (linkedin/generative-ai) or a path (../x) names no login. Unknown names as known_platform."""
     if "/" in platform:
         raise UsageError(f"{platform!r} is not a platform name (such as linkedin); nothing was changed.")
-    return select(load_flows(), [platform], known=set())[0].flow
+    return named_flow(platform)
 
 
 def known_platform(platform: str) -> str:
     """The platform's name as flows spell it; UsageError unless the platform (of a platform/setting
     name) has a flow: the same check, and message, as naming the platform to `check`."""
-    return select(load_flows(), [platform.partition("/")[0]], known=set())[0].flow.platform
+    return named_flow(platform.partition("/")[0]).platform
+
+
+def named_flow(platform: str) -> Flow:
+    """The active flow of one platform, as `check PLATFORM` finds it (any case; a typo gets a
+    suggestion), reading only its file where that is named after it."""
+    return select(load_flows(platforms={platform}), [platform], known=set())[0].flow
 
 
 @dataclass(frozen=True)

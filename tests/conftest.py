@@ -21,7 +21,7 @@ from filelock import FileLock
 from typer.testing import CliRunner
 
 from optout.browser import LaunchOptions
-from optout.cli import app, output
+from optout.cli import app
 from optout.originmap import parse_origin_map
 from optout.replica import HOSTS, SITES, start_replica
 from optout.replica.linkedin import DEMO_PASSWORD, DEMO_USERNAME
@@ -181,15 +181,12 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @pytest.fixture
-def optout_cli(monkeypatch):
+def optout_cli():
     """Run optout in-process: (exit code, stdout, stderr), without colour codes."""
 
     def run(*args: str | Path, columns: int = 10_000, **env: str | None) -> tuple[int, str, str]:
-        # rich fixes the console width when optout.cli.output is imported (from COLUMNS or the
-        # terminal), so set it here: wide, unless a test is about wrapping.
-        for console in (output.stdout, output.stderr):
-            monkeypatch.setattr(console, "_width", columns)
-        result = CliRunner().invoke(app, [str(arg) for arg in args], env=env)
+        with inprocess.console_width(columns):  # wide, unless a test is about wrapping
+            result = CliRunner().invoke(app, [str(arg) for arg in args], env=env)
         return result.exit_code, ANSI.sub("", result.stdout), ANSI.sub("", result.stderr)
 
     return run

@@ -66,7 +66,7 @@ def invoke(shared: SharedBrowser, monkeypatch: pytest.MonkeyPatch, args: list[st
     """`optout ARGS` in this process with exactly `env` as its environment; an exception optout
     did not turn into a message fails the test, as a traceback would in a subprocess."""
     unset = {name: None for name in os.environ if name not in env}
-    with _console_width(int(env.get("COLUMNS", "80"))), monkeypatch.context() as patched:
+    with console_width(int(env.get("COLUMNS", "80"))), monkeypatch.context() as patched:
         patched.setattr(runner, "run_coroutine", shared.run)
         patched.setattr(browser, "launch", shared.launch)
         try:
@@ -79,8 +79,9 @@ def invoke(shared: SharedBrowser, monkeypatch: pytest.MonkeyPatch, args: list[st
 
 
 @contextmanager
-def _console_width(columns: int) -> Iterator[None]:
-    """rich fixes a console's width when it is made (at import): give it the command's COLUMNS."""
+def console_width(columns: int) -> Iterator[None]:
+    """rich fixes a console's width when it is made (at import): give it the command's COLUMNS
+    (or a width a test is about) while the command runs."""
     widths = [console._width for console in (output.stdout, output.stderr)]
     for console in (output.stdout, output.stderr):
         console._width = columns

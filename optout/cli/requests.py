@@ -17,11 +17,10 @@ def confirm(target: str = typer.Argument(..., metavar="TARGET",
     """Record that a platform confirmed an opt-out optout wrote or sent (e.g. Slack's reply to the
     e-mail): from then on check reports it opted out."""
     from optout.accounts import confirm_submission
-    from optout.loader import load_flows
     from optout.lock import run_lock
-    from optout.runner import select
+    from optout.runner import named_flow
 
-    flow = select(load_flows(), [target.partition("/")[0]], known=set())[0].flow
+    flow = named_flow(target.partition("/")[0])
     confirmable = [s for s in flow.settings if s.request or (s.control and s.control.kind == "form")]
     setting_id = target.partition("/")[2] or (confirmable[0].id if len(confirmable) == 1 else "")
     picked = flow.setting(setting_id)
