@@ -21,7 +21,6 @@ from __future__ import annotations
 import getpass
 import json
 import os
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass, field
@@ -36,6 +35,7 @@ from optout import crypto
 from optout.errors import OptoutError
 from optout.exitcodes import ExitCode
 from optout.home import optout_home, private_dir, write_private
+from optout.names import PLATFORM_ID
 
 SERVICE = "optout"
 SERVICE_VARIABLE = "OPTOUT_KEYRING_SERVICE"  # another service name: logins kept apart from the usual ones
@@ -46,7 +46,6 @@ def service() -> str:
     return os.environ.get(SERVICE_VARIABLE) or SERVICE
 SESSION_KEY_ENTRY = "session-key"
 ACCOUNTS_INDEX = "accounts.json"
-PLATFORM_ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # a flow's `platform` (optout.schema.Flow)
 
 
 class CredentialsError(OptoutError):

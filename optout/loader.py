@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -12,6 +11,7 @@ from typing import Iterable
 import yaml
 
 from optout.errors import UsageError
+from optout.names import PLATFORM_ID
 from optout.schema import Flow, PlacedProblems, validate_flow
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C loader when installed
@@ -19,7 +19,6 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C loade
 PACKAGE_DIR = Path(__file__).resolve().parent
 MAX_FLOW_BYTES = 256 * 1024  # the largest real flow is a few KB; a cap keeps a hostile file cheap
 MAX_DEPTH = 40  # nesting deeper than any flow needs (a 5000-deep file would exhaust the recursion)
-PLATFORM_ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # as the schema's; a name that is not one is no file name
 LOCAL_FLOWS = "flows"  # under OPTOUT_HOME: a person's own flows, replacing bundled ones by platform
 
 

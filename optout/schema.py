@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from optout.addresses import DOMAIN_RE, ITEM_PLACEHOLDER, host_allowed, url_problem
+from optout.names import ID_PATTERN
 from optout.patterns import pattern, valid_regex
 
 SCHEMA_VERSION = 1
@@ -313,7 +314,7 @@ class Request(Strict):
 
 
 class Setting(Strict):
-    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    id: Annotated[str, Field(pattern=f"^{ID_PATTERN}$")]
     title: str
     url: str | None = None
     steps: list[Step] = Field(default_factory=list)
@@ -388,7 +389,7 @@ class Source(Strict):
 
 class Flow(Strict):
     schema_version: Literal[1] = Field(alias="schema")
-    platform: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    platform: Annotated[str, Field(pattern=f"^{ID_PATTERN}$")]
     name: str
     group: Literal["social", "ai-assistants", "creative", "work"] | None = None  # how `optout setup` lists it
     domains: list[str] = Field(min_length=1)
