@@ -17,11 +17,12 @@ from typing import Iterable
 from optout import credentials
 from optout.addresses import host_allowed
 from optout.engine import AccountUnusable
+from optout.flow import Flow
+from optout.flow.loader import bundled_flows
+from optout.flow.schema import Ask
 from optout.home import private_dir, read_json, write_private
-from optout.loader import bundled_flows
 from optout.progress import Progress
 from optout.results import utc_now
-from optout.schema import Ask, Flow
 from optout.sessions import SessionError, SessionStore
 
 PASSPHRASE_VARIABLE = "OPTOUT_SESSION_PASSPHRASE"

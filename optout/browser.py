@@ -30,9 +30,10 @@ from playwright.async_api import async_playwright
 from optout.addresses import host_allowed
 from optout.diagnostics import scrub_text, scrub_trace, secret_forms, stored_values
 from optout.driver import ActionFailed, BrowserUnavailable, Control, NavigationError, NavigationRefused, Page
+from optout.flow import Locator
+from optout.flow.schema import Interruption, Role
 from optout.originmap import Mapping, certificate_pins, resolver_rules
 from optout.patterns import pattern
-from optout.schema import Interruption, Locator, Role
 
 QUIET_CHROMIUM_FLAGS = [
     "--disable-background-networking",

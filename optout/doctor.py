@@ -139,7 +139,8 @@ def _mode(path: Path) -> int:
 
 
 def flows() -> Finding:
-    from optout.loader import flows_dir, load_flows, local_flows_dir
+    from optout.flow import load_flows
+    from optout.flow.loader import flows_dir, local_flows_dir
 
     try:
         loaded = load_flows()

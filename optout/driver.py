@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Protocol
 
 from optout.errors import OptoutError
-from optout.schema import Interruption, Locator
+from optout.flow import Locator
+from optout.flow.schema import Interruption
 
 
 class BrowserUnavailable(OptoutError):

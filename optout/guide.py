@@ -4,8 +4,7 @@ looks for them, by group, and which of them can be checked already."""
 from __future__ import annotations
 
 from optout.accounts import known_accounts
-from optout.loader import LoadedFlow, load_flows
-from optout.schema import Flow
+from optout.flow import Flow, LoadedFlow, load_flows
 from optout.sessions import SessionStore
 
 GROUPS = {"social": "Social", "ai-assistants": "AI assistants", "creative": "Creative", "work": "Work"}

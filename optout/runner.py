@@ -18,13 +18,12 @@ from optout.drift import Drift, find_drifts, scan_drifts
 from optout.driver import Driver, Page
 from optout.engine import Engine, EngineResult, Job, RunOptions, ScanReport, scan_pages, sign_in_by_person
 from optout.errors import OptoutError, UsageError
+from optout.flow import Flow, LoadedFlow, Setting, load_flows
 from optout.home import private_dir
-from optout.loader import LoadedFlow, load_flows
 from optout.lock import run_lock
 from optout.originmap import Mapping
 from optout.progress import Progress
 from optout.results import Result
-from optout.schema import Flow, Setting
 from optout.sessions import SessionStore
 
 T = TypeVar("T")

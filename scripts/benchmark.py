@@ -217,7 +217,7 @@ def single_check(optout: list[str], env: dict, servers: dict, browser: str, runs
 def all_platforms(optout: list[str], env: dict, runs: int) -> list[Figure]:
     """Every bundled platform in one check, against the slowest of them checked alone; memory
     for 1, 4 and 12 platforms and all of them, to show how it grows."""
-    from optout.loader import load_flows
+    from optout.flow import load_flows
 
     flows = load_flows()
     platforms = sorted(flows)

@@ -20,9 +20,9 @@ import yaml
 from optout import credentials
 from optout.driver import ActionFailed, Control, Page
 from optout.engine import AccountUnusable
-from optout.loader import FlowFileError, Problem, load_flow
+from optout.flow import Flow, FlowFileError, Locator, load_flow
+from optout.flow.loader import Problem
 from optout.patterns import pattern
-from optout.schema import Flow, Locator
 
 CLI_TIMEOUT = 120  # seconds an `optout` subprocess may take in a test
 # The keyring service the CLI under test keeps its items under (OPTOUT_KEYRING_SERVICE): one per

@@ -12,11 +12,11 @@ import pytest
 from optout import browser
 from optout.browser import LaunchOptions, find_browser, launch
 from optout.driver import ActionFailed, NavigationError
-from optout.loader import bundled_flows
+from optout.flow import Locator
+from optout.flow.loader import bundled_flows
 from optout.originmap import Mapping, OriginUnreachable
 from optout.replica import HOSTS, start_replica
 from optout.runner import Runner
-from optout.schema import Locator
 
 pytestmark = pytest.mark.browser
 DOMAINS = ["www.linkedin.com", "linkedin.com"]

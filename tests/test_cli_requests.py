@@ -11,7 +11,7 @@ import pytest
 
 from optout import credentials
 from optout.accounts import StoredAccount
-from optout.loader import load_flows
+from optout.flow import load_flows
 from optout.sessions import SessionStore
 
 MAILTO = "mailto:feedback@slack.com?subject=Slack%20Global%20model%20opt-out%20request&body="

@@ -14,7 +14,8 @@ from optout.accounts import CredentialsRefused, StoredAccount
 from optout.credentials import Credentials, CredentialsError
 from optout.engine import AccountUnusable
 from optout.exitcodes import ExitCode
-from optout.loader import bundled_flows_dir, load_flow
+from optout.flow import load_flow
+from optout.flow.loader import bundled_flows_dir
 from optout.replica.linkedin import DEMO_PASSWORD, DEMO_USERNAME
 from optout.sessions import SessionStore
 from tests.fakes import CLI_KEYRING_SERVICE

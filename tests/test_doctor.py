@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from optout.exitcodes import ExitCode
-from optout.loader import bundled_flows, bundled_flows_dir
+from optout.flow.loader import bundled_flows, bundled_flows_dir
 
 pytestmark = pytest.mark.browser  # the browser check starts Chromium
 

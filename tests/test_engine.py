@@ -9,8 +9,8 @@ import pytest
 
 from optout.engine import Engine, Job, RunOptions
 from optout.exitcodes import ExitCode
+from optout.flow import Flow
 from optout.results import Result, State, exit_code_for
-from optout.schema import Flow
 from tests.fakes import (
     FLOW,
     LABEL,
@@ -507,7 +507,7 @@ def test_details_never_carry_query_strings_or_fragments():
 
 
 def test_a_dropdown_button_is_found_by_its_name_within_its_section():
-    from optout.schema import Locator
+    from optout.flow import Locator
 
     button = El(role="button", name="Disabled", region="Allow Example to use my data for AI model training")
     decoy = El(role="button", name="Disabled", region="Allow Example to use my data for product improvements")

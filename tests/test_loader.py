@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from optout.loader import FlowFileError, bundled_flows, load_flows
+from optout.flow import FlowFileError, load_flows
+from optout.flow.loader import bundled_flows
 from tests.fakes import FLOW_YAML, problems_of, write_flow
 
 

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from optout.credentials import env_var_name
-from optout.loader import load_flows
+from optout.flow import load_flows
 from optout.reports import parse_spec
 
 PIPELINES = Path(__file__).resolve().parent.parent / "docs" / "pipelines"

@@ -7,8 +7,8 @@ from __future__ import annotations
 import asyncio
 
 from optout.engine import Engine, Job, RunOptions, compose
+from optout.flow import Flow
 from optout.results import State
-from optout.schema import Flow
 from tests.fakes import FLOW, FakeDriver, FakeSite, MemoryAccount
 
 REQUEST = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from optout.errors import UsageError
-from optout.loader import load_flows
+from optout.flow import load_flows
 from optout.runner import select
 
 FLOWS = load_flows()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from optout.loader import FlowFileError, load_flow
+from optout.flow import FlowFileError, load_flow
 from tests.fakes import (
     FLOW_YAML,
     SHIPPED_FLOWS,

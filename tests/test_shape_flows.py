@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from optout.loader import flows_dir, load_flow
-from optout.schema import Locator
+from optout.flow import Locator, load_flow
+from optout.flow.loader import flows_dir
 
 NOT_PUBLIC = {"role": "radio", "name": "Public", "checked": False}
 

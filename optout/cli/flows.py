@@ -17,7 +17,7 @@ flows_app = typer_app("Validate and list flow files.")
 @flows_app.command("validate")
 def flows_validate(paths: List[Path] = typer.Argument(..., metavar="FILE", help="Flow files to check.")) -> None:
     """Check flow files against the schema (no browser)."""
-    from optout.loader import FlowFileError, load_flow
+    from optout.flow import FlowFileError, load_flow
 
     failed = False
     for path in paths:
@@ -36,7 +36,7 @@ def flows_validate(paths: List[Path] = typer.Argument(..., metavar="FILE", help=
 @flows_app.command("list")
 def flows_list(as_json: bool = JsonOpt) -> None:
     """List platforms, their settings, regions and how they sign in."""
-    from optout.loader import load_flows
+    from optout.flow import load_flows
 
     loaded_flows = list(load_flows().values())
     output.show(as_json, {"flows": [flow_summary(loaded) for loaded in loaded_flows]},

@@ -168,7 +168,7 @@ def make_runner(origin_map: list[str] | None, headed: bool, non_interactive: boo
 
 def warn_if_flows_replaced() -> None:
     """OPTOUT_FLOWS is for flow authors; whoever set it must not forget it is set."""
-    from optout.loader import flows_dir
+    from optout.flow.loader import flows_dir
 
     if os.environ.get("OPTOUT_FLOWS"):
         output.warn(f"OPTOUT_FLOWS ACTIVE: flows come from {flows_dir()}, not the bundled ones; stored logins "

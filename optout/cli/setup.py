@@ -14,10 +14,9 @@ from optout.cli.run import make_runner
 from optout.errors import OptoutError, UsageError
 
 if TYPE_CHECKING:
-    from optout.loader import LoadedFlow
+    from optout.flow import Flow, LoadedFlow
     from optout.results import Result
     from optout.runner import Runner
-    from optout.schema import Flow
 
 SIGN_IN_MINUTES = 10
 

@@ -25,9 +25,10 @@ from optout.engine.run import PlatformRun, file_name
 from optout.engine.scan import ScanReport, Unread, scan_pages, scan_platform
 from optout.engine.signin import SignInRefused, on_sign_in_page, path_matches, refused_message, sign_in_by_person
 from optout.engine.wait import poll_until
+from optout.flow import Flow, Setting
+from optout.flow.schema import Form
 from optout.progress import Progress
 from optout.results import Result, State
-from optout.schema import Flow, Form, Setting
 
 __all__ = ["Account", "AccountUnusable", "Email", "Engine", "EngineResult", "Job", "Outcome", "PlatformRun", "Progress",
            "RunOptions", "ScanReport", "SignInRefused", "SignInSecrets", "Unread", "compose", "file_name",

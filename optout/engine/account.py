@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from optout.flow.schema import Ask
 from optout.results import State
-from optout.schema import Ask
 
 
 class AccountUnusable(Exception):

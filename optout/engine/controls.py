@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from optout.driver import Page
-from optout.schema import Changeable, Locator, Menu, Options, Toggle
+from optout.flow import Locator
+from optout.flow.schema import Changeable, Menu, Options, Toggle
 
 if TYPE_CHECKING:
     from optout.engine.run import PlatformRun

@@ -8,9 +8,9 @@ import difflib
 
 from optout.driver import Page
 from optout.engine.account import Outcome
+from optout.flow import Flow, Locator
 from optout.progress import Progress
 from optout.results import State
-from optout.schema import Flow, Locator
 
 MAX_CANDIDATES = 5
 # Roles worth suggesting when a control of one of these roles is missing (a switch may become a checkbox).

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from optout.engine.account import AccountUnusable
+from optout.flow import Setting
+from optout.flow.schema import Request
 from optout.patterns import pattern
 from optout.results import Result, State, utc_now
-from optout.schema import Request, Setting
 
 if TYPE_CHECKING:
     from optout.engine import Job, RunOptions

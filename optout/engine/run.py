@@ -19,8 +19,9 @@ from optout.engine.account import AccountUnusable, Outcome
 from optout.engine.missing import not_found
 from optout.engine.signin import SignIn, check_page, on_sign_in_page
 from optout.engine.wait import poll_until
+from optout.flow import Locator, Setting
+from optout.flow.schema import Changeable, Form, Step
 from optout.results import Result, State, StepReport, redact_urls, utc_now
-from optout.schema import Changeable, Form, Locator, Setting, Step
 
 if TYPE_CHECKING:
     from optout.engine import Engine, Job

@@ -13,8 +13,9 @@ from optout.driver import Control, NavigationError
 from optout.engine import controls as control_kinds
 from optout.engine.account import Outcome
 from optout.engine.run import PlatformRun, file_name
+from optout.flow import Flow, Locator, Setting
+from optout.flow.schema import Changeable
 from optout.results import Finding, ScanReport, Unread, redact_urls
-from optout.schema import Changeable, Flow, Locator, Setting
 from optout.vocabulary import ai_wording
 
 SCAN_ROLES = ("switch", "checkbox", "radiogroup", "radio", "combobox", "button")

@@ -12,10 +12,11 @@ from optout.driver import Driver, Page
 from optout.engine.account import Account, AccountUnusable, Outcome, SignInSecrets
 from optout.engine.wait import poll_until
 from optout.errors import OptoutError
+from optout.flow import Flow, Locator
+from optout.flow.schema import Login
 from optout.patterns import pattern
 from optout.progress import Progress
 from optout.results import State
-from optout.schema import Flow, Locator, Login
 
 if TYPE_CHECKING:
     from optout.engine.run import PlatformRun

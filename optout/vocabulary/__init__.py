@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from optout.loader import load_data
+from optout.flow.loader import load_data
 
 TERMS_FILE = Path(__file__).with_name("ai_terms.yaml")
 

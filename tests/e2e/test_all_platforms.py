@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from optout.loader import load_flows
+from optout.flow import load_flows
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from optout.loader import flows_dir, load_flow
+from optout.flow import load_flow
+from optout.flow.loader import flows_dir
 from optout.replica.base import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERNAME
 from tests.fakes import without_saved_session
 

@@ -11,12 +11,12 @@ from typing import Iterable
 import yaml
 
 from optout.errors import UsageError
+from optout.flow.schema import Flow, PlacedProblems, validate_flow
 from optout.names import PLATFORM_ID
-from optout.schema import Flow, PlacedProblems, validate_flow
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C loader when installed
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # optout/, beside which _flows or flows/ is
 MAX_FLOW_BYTES = 256 * 1024  # the largest real flow is a few KB; a cap keeps a hostile file cheap
 MAX_DEPTH = 40  # nesting deeper than any flow needs (a 5000-deep file would exhaust the recursion)
 LOCAL_FLOWS = "flows"  # under OPTOUT_HOME: a person's own flows, replacing bundled ones by platform
