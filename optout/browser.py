@@ -31,7 +31,8 @@ from optout.addresses import host_allowed
 from optout.diagnostics import scrub_text, scrub_trace, secret_forms, stored_values
 from optout.driver import ActionFailed, BrowserUnavailable, Control, NavigationError, NavigationRefused, Page
 from optout.flow import Locator
-from optout.flow.schema import Interruption, Role
+from optout.flow.locators import Role
+from optout.flow.schema import Interruption
 from optout.originmap import Mapping, certificate_pins, resolver_rules
 from optout.patterns import pattern
 

@@ -26,7 +26,7 @@ from optout.engine.scan import ScanReport, Unread, scan_pages, scan_platform
 from optout.engine.signin import SignInRefused, on_sign_in_page, path_matches, refused_message, sign_in_by_person
 from optout.engine.wait import poll_until
 from optout.flow import Flow, Setting
-from optout.flow.schema import Form
+from optout.flow.controls import Form
 from optout.progress import Progress
 from optout.results import Result, State
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from optout.driver import Page
 from optout.flow import Locator
-from optout.flow.schema import Changeable, Menu, Options, Toggle
+from optout.flow.controls import Changeable, Menu, Options, Toggle
 
 if TYPE_CHECKING:
     from optout.engine.run import PlatformRun

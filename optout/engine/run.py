@@ -20,7 +20,8 @@ from optout.engine.missing import not_found
 from optout.engine.signin import SignIn, check_page, on_sign_in_page
 from optout.engine.wait import poll_until
 from optout.flow import Locator, Setting
-from optout.flow.schema import Changeable, Form, Step
+from optout.flow.controls import Changeable, Form
+from optout.flow.steps import Step
 from optout.results import Result, State, StepReport, redact_urls, utc_now
 
 if TYPE_CHECKING:

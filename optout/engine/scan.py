@@ -14,7 +14,7 @@ from optout.engine import controls as control_kinds
 from optout.engine.account import Outcome
 from optout.engine.run import PlatformRun, file_name
 from optout.flow import Flow, Locator, Setting
-from optout.flow.schema import Changeable
+from optout.flow.controls import Changeable
 from optout.results import Finding, ScanReport, Unread, redact_urls
 from optout.vocabulary import ai_wording
 

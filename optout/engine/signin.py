@@ -13,7 +13,7 @@ from optout.engine.account import Account, AccountUnusable, Outcome, SignInSecre
 from optout.engine.wait import poll_until
 from optout.errors import OptoutError
 from optout.flow import Flow, Locator
-from optout.flow.schema import Login
+from optout.flow.login import Login
 from optout.patterns import pattern
 from optout.progress import Progress
 from optout.results import State

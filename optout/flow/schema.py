@@ -1,9 +1,4 @@
-"""The flow file format: a strict, versioned schema (unknown keys are errors).
-
-A flow is data, not code: locators, URLs inside the platform's own domains, and one-key steps.
-Every shape the catalogue needs is expressible here (switch, checkbox, a choice among options,
-a dropdown, a menu, a form, one setting repeated per item); the engine decides which it runs.
-"""
+"""A flow: a platform's domains, sources, sign-in, interruptions and settings, checked as a whole."""
 
 from __future__ import annotations
 
@@ -11,20 +6,18 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
-from optout.addresses import DOMAIN_RE, ITEM_PLACEHOLDER, host_allowed, url_problem
+from optout.addresses import DOMAIN_RE, host_allowed, url_problem
+from optout.flow.controls import CONTROL_KINDS, Changeable, Control
+from optout.flow.locators import Locator, Target
+from optout.flow.login import Login
+from optout.flow.steps import Step
+from optout.flow.strict import Regex, Strict
 from optout.names import ID_PATTERN
-from optout.patterns import pattern, valid_regex
+from optout.patterns import pattern
 
 SCHEMA_VERSION = 1
-
-Role = Literal[
-    "switch", "checkbox", "radio", "radiogroup", "combobox", "listbox", "option", "button",
-    "link", "menu", "menuitem", "menuitemradio", "tab", "textbox", "heading", "dialog", "region",
-]
-
-
 
 
 class PlacedProblems(ValueError):
@@ -36,123 +29,6 @@ class PlacedProblems(ValueError):
         super().__init__("; ".join(message for _, message in problems))
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-Regex = Annotated[str, BeforeValidator(valid_regex)]
-
-
-class Locator(Strict):
-    """One way to find an element. Exactly one strategy:
-
-    - role (+ name or name_pattern): by ARIA role and accessible name;
-    - role + within: the only control of that role in the smallest region containing the wording
-      (for pages whose switch is named just "On"); with name or name_pattern too, only the
-      controls so named in that region (a dropdown button showing "Disabled" under its setting);
-    - role + checked: only while checked (true) or not (false), e.g. "the Public option is not
-      selected", for not_offered;
-    - role + disabled: only while greyed out (true) or not (false), e.g. a switch offered only in
-      a yearly window, for not_offered;
-    - label / text / text_pattern: by associated label or visible text;
-    - css: the last resort.
-    """
-
-    role: Role | None = None
-    name: str | None = None
-    name_pattern: Regex | None = None
-    within: str | None = None
-    checked: bool | None = None
-    disabled: bool | None = None
-    label: str | None = None
-    text: str | None = None
-    text_pattern: Regex | None = None
-    css: str | None = None
-
-    @model_validator(mode="after")
-    def _one_strategy(self) -> Locator:
-        if self.role is None:
-            if self.name is not None or self.name_pattern is not None or self.within is not None:
-                raise ValueError("name, name_pattern and within need a role")
-            if self.checked is not None:
-                raise ValueError("checked needs a role")
-            if self.disabled is not None:
-                raise ValueError("disabled needs a role")
-            used = [k for k in ("label", "text", "text_pattern", "css") if getattr(self, k) is not None]
-            if len(used) != 1:
-                raise ValueError("give exactly one of role, label, text, text_pattern or css")
-            return self
-        if self.name is not None and self.name_pattern is not None:
-            raise ValueError("give only one of name, name_pattern with a role")
-        if any(getattr(self, k) is not None for k in ("label", "text", "text_pattern", "css")):
-            raise ValueError("a role locator cannot also use label, text, text_pattern or css")
-        return self
-
-    def describe(self) -> str:
-        if self.role:
-            state = "" if self.checked is None else (" (checked)" if self.checked else " (not checked)")
-            state += "" if self.disabled is None else (" (disabled)" if self.disabled else " (enabled)")
-            named = (f' "{self.name}"' if self.name is not None
-                     else f" /{self.name_pattern}/" if self.name_pattern is not None else "")
-            where = f' in the section saying "{self.within}"' if self.within is not None else ""
-            return f"{self.role}{named}{where}{state}"
-        for key in ("label", "text", "text_pattern", "css"):
-            value = getattr(self, key)
-            if value is not None:
-                return f'{key.replace("_", " ")} "{value}"'
-        raise AssertionError("validated locator has a strategy")
-
-    def with_item(self, item: str) -> Locator:
-        fields = self.model_dump(exclude_none=True)
-        return Locator.model_validate(
-            {k: v.replace(ITEM_PLACEHOLDER, item) if isinstance(v, str) else v for k, v in fields.items()})
-
-
-def _short_target(value: object) -> object:
-    """Short forms: "Some text" means {text: ...}; one locator means a list of one."""
-    if isinstance(value, str):
-        return [{"text": value}]
-    if isinstance(value, dict):
-        return [value]
-    return value
-
-
-# Ranked fallbacks: the first locator that matches decides; two matches is never a guess.
-Target = Annotated[list[Locator], BeforeValidator(_short_target), Field(min_length=1)]
-
-
-class Step(Strict):
-    """One step, one key (Maestro style): click, wait_for, goto or press (a key: Escape closes a
-    dialog). `optional: true` lets a click or wait_for be skipped when its element never shows
-    (a confirmation some accounts get and others do not)."""
-
-    click: Target | None = None
-    wait_for: Target | None = None
-    goto: str | None = None
-    press: Literal["Escape", "Enter", "Tab"] | None = None
-    optional: bool = False
-
-    @model_validator(mode="after")
-    def _one_key(self) -> Step:
-        keys = [k for k in STEP_KEYS if getattr(self, k) is not None]
-        if len(keys) != 1:
-            raise ValueError("a step has exactly one of click, wait_for, goto, press")
-        if self.optional and keys[0] not in ("click", "wait_for"):
-            raise ValueError("only a click or wait_for step can be optional")
-        return self
-
-    def describe(self) -> str:
-        if self.goto is not None:
-            return f"goto {self.goto}"
-        if self.press is not None:
-            return f"press {self.press}"
-        key = "click" if self.click is not None else "wait_for"
-        return f"{key} {getattr(self, key)[0].describe()}" + (" (if shown)" if self.optional else "")
-
-
-STEP_KEYS = ("click", "wait_for", "goto", "press")
-
-
 class Interruption(Strict):
     """Something that may cover the page at any moment (cookie consent, a tour, a "what's new"
     dialog) and the one control that dismisses it. Cookie banners are declined, never accepted."""
@@ -160,119 +36,6 @@ class Interruption(Strict):
     name: str
     appears: Target
     dismiss: Target
-
-
-class FormField(Strict):
-    find: Target
-    value: str  # may use {username}; never a secret from the keyring
-
-
-def _not_a_form(data: dict) -> str | None:
-    if "fields" in data or "confirmation" in data:
-        return "fields and confirmation belong to a form"
-    return None
-
-
-def _toggle_shape(data: dict) -> str | None:
-    if not isinstance(data.get("opted_out"), bool):
-        return f"a {data.get('kind')} needs opted_out: on or off"
-    return _not_a_form(data)
-
-
-def _option_shape(data: dict) -> str | None:
-    if not isinstance(data.get("opted_out"), str):
-        return f"a {data.get('kind')} needs opted_out: the option that means opted out"
-    if data.get("kind") == "menu" and data.get("opted_out_when") is None:
-        return "a menu needs opted_out_when: what the page shows once opted out"
-    return _not_a_form(data)
-
-
-def _form_shape(data: dict) -> str | None:
-    if "opted_out" in data or not data.get("fields") or data.get("confirmation") is None:
-        return "a form needs fields and confirmation, and no opted_out"
-    return None
-
-
-class Shaped(Strict):
-    """A control kind. Before its keys are validated one by one, the keys that make its kind are
-    checked together, the problem said in the flow's words (not as a missing or unknown key)."""
-
-    @staticmethod
-    def shape_problem(data: dict) -> str | None:
-        """What is wrong with the keys that make this kind, or None."""
-        return None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shape(cls, data: object) -> object:
-        problem = cls.shape_problem(data) if isinstance(data, dict) else None
-        if problem:
-            raise ValueError(problem)
-        return data
-
-
-class Changeable(Shaped):
-    """A control optout reads and changes: `find` is the control, `after_change` what confirms
-    a change (a Save or Done button)."""
-
-    find: Target
-    after_change: list[Step] = Field(default_factory=list)
-
-
-class Toggle(Changeable):
-    """switch/checkbox: opted_out is on/off (true/false); "Prevent…" controls are opted out when on."""
-
-    kind: Literal["switch", "checkbox"]
-    opted_out: bool
-
-    @staticmethod
-    def shape_problem(data: dict) -> str | None:
-        return _toggle_shape(data)
-
-
-class Options(Changeable):
-    """choice: radio options; opted_out names the option to select.
-    select: a dropdown, native or a button that opens a menu of its values (GitHub's); opted_out
-            is the option's label."""
-
-    kind: Literal["choice", "select"]
-    opted_out: str
-
-    @staticmethod
-    def shape_problem(data: dict) -> str | None:
-        return _option_shape(data)
-
-
-class Menu(Changeable):
-    """`find` opens a menu, opted_out is the menu item to choose; `opted_out_when` shows the
-    state afterwards (the button itself does not carry a checked state)."""
-
-    kind: Literal["menu"]
-    opted_out: str
-    opted_out_when: Target
-
-    @staticmethod
-    def shape_problem(data: dict) -> str | None:
-        return _option_shape(data)
-
-
-class Form(Shaped):
-    """State cannot be read back; `fields` are filled, `find` is the submit button and
-    `confirmation` is what the page shows once the request is accepted."""
-
-    kind: Literal["form"]
-    find: Target
-    fields: list[FormField] = Field(min_length=1)
-    confirmation: Target
-
-    @staticmethod
-    def shape_problem(data: dict) -> str | None:
-        return _form_shape(data)
-
-
-# The control and which value means opted out, one model per kind (see each for its keys).
-Control = Annotated[Toggle | Options | Menu | Form, Field(discriminator="kind")]
-CONTROL_KINDS = ("switch", "checkbox", "choice", "select", "menu", "form")
 
 
 class ForEach(Strict):
@@ -342,42 +105,6 @@ class Setting(Strict):
         if self.admin and (self.control is None or not self.not_offered or not self.not_offered_reason):
             raise ValueError("an admin setting needs a control, and not_offered with not_offered_reason: "
                              "what an account that is not an admin sees, and why")
-        return self
-
-
-class OneTimeCode(Strict):
-    field: Target
-    submit: Target
-
-
-class Login(Strict):
-    """How to sign in. method `browser`: headless sign-in is unrealistic (hostile sign-in pages);
-    the person signs in with `optout login` and the saved session is used.
-
-    sign_in_domains: hosts a sign-in passes through (auth.openai.com, accounts.google.com),
-    allowed while signing in only. password_domains: where a stored username and password may be
-    typed (default: the flow's domains); a sign-in domain takes them only when listed here.
-    """
-
-    method: Literal["password", "browser"] = "password"
-    url: str
-    sign_in_domains: list[str] = Field(default_factory=list)
-    password_domains: list[str] | None = None
-    signed_out_urls: list[Regex] = Field(min_length=1)  # paths that mean "not signed in"
-    checkpoint_urls: list[Regex] = Field(default_factory=list)  # security checks: a person's job
-    refused_urls: list[Regex] = Field(default_factory=list)  # "this browser may not be secure"
-    username: Target | None = None
-    after_username: list[Step] = Field(default_factory=list)  # two-step forms: "Continue"
-    password: Target | None = None
-    submit: Target | None = None
-    failure: list[Locator] = Field(default_factory=list)  # what a rejected password shows
-    one_time_code: OneTimeCode | None = None
-
-    @model_validator(mode="after")
-    def _password_fields(self) -> Login:
-        form = (self.username, self.password, self.submit)
-        if self.method == "password" and any(part is None for part in form):
-            raise ValueError("password sign-in needs username, password and submit")
         return self
 
 
