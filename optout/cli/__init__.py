@@ -5,6 +5,8 @@ start one. Only this package imports typer and rich."""
 
 from __future__ import annotations
 
+import gc
+
 import typer
 from typer.core import TyperGroup
 
@@ -75,4 +77,9 @@ app.add_typer(schedule_app, name="schedule")
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    finally:
+        # The command is done: exiting need not search every object left for reference cycles
+        # (about 0.1 s with pydantic's and Playwright's modules loaded).
+        gc.freeze()
