@@ -1,22 +1,17 @@
 """A person's first run through the CLI against the replicas: `optout setup` answered on a real
-(pseudo-)terminal, a session taken from a browser the person already runs (--cdp), and what a
-first check says about accounts never signed in."""
+(pseudo-)terminal, and what a first check says about accounts never signed in (a session taken
+from a browser the person already runs, --cdp: test_login_cdp.py)."""
 
 from __future__ import annotations
 
-import asyncio
-import json
 import os
 import pty
 import select
-import socket
-import subprocess
 import sys
 import time
 
 import pytest
 
-from optout.browser import find_browser
 from optout.replica.linkedin import DEMO_PASSWORD, DEMO_USERNAME
 from tests.conftest import ANSI
 from tests.fakes import CLI_TIMEOUT
@@ -156,50 +151,3 @@ def test_a_first_check_of_accounts_never_signed_in_is_short_and_not_drift(cli):
            "login wordpress.\n" in checked.stdout
     assert "\n    Not signed in to X. Run optout login x.\n" in checked.stdout
     assert "drift" not in checked.stderr  # never signed in is not "signed out again"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-async def give_cookies(url: str, cookies: list[dict]) -> None:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        person = await playwright.chromium.connect_over_cdp(url)
-        await person.contexts[0].add_cookies(cookies)
-        await person.close()
-
-
-def test_login_cdp_takes_only_the_platform_s_cookies_from_the_browser_the_person_runs(cli, linkedin, tmp_path):
-    url = f"http://127.0.0.1:{free_port()}"
-    args = [find_browser(), "--headless=new", f"--remote-debugging-port={url.rsplit(':', 1)[1]}",
-            f"--user-data-dir={tmp_path / 'profile'}", "--no-first-run", "about:blank"]
-    person = subprocess.Popen(args + (["--no-sandbox"] if os.geteuid() == 0 else []),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        signed_in = linkedin.admin("session")["cookies"]
-        elsewhere = {"name": "bank", "value": "s3cret-bank-cookie", "domain": ".bank.example", "path": "/"}
-        for _ in range(100):  # until its DevTools endpoint answers
-            try:
-                asyncio.run(give_cookies(url, [*signed_in, elsewhere]))
-                break
-            except Exception:
-                time.sleep(0.1)
-        taken = cli("login", "linkedin", "--cdp", url)
-        assert taken.returncode == 0, taken.stderr
-        assert taken.stdout.startswith("Took the cookies of ")
-        assert taken.stdout.endswith(f" from the browser at {url}, and no others; the session for LinkedIn is "
-                                     "saved (encrypted).\n")
-        assert person.poll() is None  # the person's browser stays open
-    finally:
-        person.terminate()
-        person.wait()
-    saved = subprocess.run([sys.executable, "-c", "import json; from optout.sessions import SessionStore; "
-                            "print(json.dumps(SessionStore().load('linkedin')))"],
-                           env=cli.env, capture_output=True, text=True, check=True, timeout=CLI_TIMEOUT)
-    assert {c["name"] for c in json.loads(saved.stdout)["cookies"]} == {c["name"] for c in signed_in}
-    code, checked = cli.json("check", "linkedin/generative-ai")
-    assert (code, checked["results"][0]["state"]) == (1, "opted_in")  # read with the session taken
