@@ -68,6 +68,18 @@ CONTROL_DETAILS = r"""(elements, [role, marks]) => {
         chrome: !!el.closest('header, nav, [role=banner], [role=navigation]'),
     }));
 }"""
+SNAPSHOT_LINE = re.compile(r'^\s*- (?P<role>[a-z]+)(?: (?P<name>"(?:[^"\\]|\\.)*"))?(?=[ :\n]|$)')  # unnamed too
+
+# Elements that carry a role without saying so, for "the control in the region with the wording".
+IMPLICIT_ROLES = {
+    "checkbox": "self::input[@type='checkbox']",
+    "radio": "self::input[@type='radio']",
+    "combobox": "self::select",
+    "button": "self::button",
+    "link": "self::a[@href]",
+    "textbox": "self::textarea or self::input[not(@type) or @type='text' or @type='email']",
+}
+
 # For Page.selected_option: a select's option, a dropdown button's shown value, or a group's checked radio.
 SELECTED_OPTION = r"""el => {
     if (el.tagName === 'SELECT') return el.selectedOptions[0]?.label?.trim() ?? null;
@@ -86,14 +98,3 @@ SELECTED_OPTION = r"""el => {
         || on.innerText;
     return label.replace(/\s+/g, ' ').trim();
 }"""
-SNAPSHOT_LINE = re.compile(r'^\s*- (?P<role>[a-z]+)(?: (?P<name>"(?:[^"\\]|\\.)*"))?(?=[ :\n]|$)')  # unnamed too
-
-# Elements that carry a role without saying so, for "the control in the region with the wording".
-IMPLICIT_ROLES = {
-    "checkbox": "self::input[@type='checkbox']",
-    "radio": "self::input[@type='radio']",
-    "combobox": "self::select",
-    "button": "self::button",
-    "link": "self::a[@href]",
-    "textbox": "self::textarea or self::input[not(@type) or @type='text' or @type='email']",
-}
