@@ -1,6 +1,6 @@
 """`optout doctor`: whether this machine has what optout needs, each problem with its fix.
 
-Each check asks the one module that owns the thing (browser.py, credentials.py, home.py, the
+Each check asks the one module that owns the thing (browser/, credentials.py, home.py, the
 schedulers, alerts.py, flow/loader.py, originmap.py) rather than knowing it again. A check is a
 `problem` when `check` and `apply` cannot work without it (a browser, a writable home, a usable
 keyring, valid flows, a usable origin map), a `warning` when only scheduled runs and their alerts
