@@ -107,7 +107,7 @@ def _public_key_pin(mapping: Mapping) -> str:
 def _server_certificate(mapping: Mapping) -> bytes:
     """The certificate the mapped server presents for the host (SNI), unverified: it is what
     gets pinned, so there is nothing to verify it against."""
-    context = ssl.create_default_context()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # no CA store loaded: 20 ms of CPU a server saved
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
     try:
