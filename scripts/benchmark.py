@@ -64,6 +64,38 @@ asyncio.run(main())
 """ % {"url": GENAI_URL, "label": GENAI_LABEL}
 
 
+# The all-platform check's peer: what the browser must do at the least, each platform's first
+# settings page opened with its session and screenshot, five at once, as optout runs them.
+PEER_ALL = """
+import asyncio, json, os, sys
+from playwright.async_api import async_playwright
+
+async def main():
+    rules, pins, pages, browser_path = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4]
+    args = ["--disable-background-networking", "--disable-component-update", "--no-first-run",
+            "--disable-sync", "--disable-quic", "--disable-gpu", f"--host-resolver-rules={rules}",
+            f"--ignore-certificate-errors-spki-list={pins}"]
+    if os.geteuid() == 0:
+        args.append("--no-sandbox")
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=browser_path, args=args)
+        at_once = asyncio.Semaphore(5)
+
+        async def one(url, state):
+            async with at_once:
+                context = await browser.new_context(storage_state=state, viewport={"width": 1280, "height": 900})
+                page = await context.new_page()
+                await page.goto(url)
+                await page.screenshot()  # encoded, then dropped
+                await context.close()
+
+        await asyncio.gather(*(one(url, state) for url, state in pages))
+        await browser.close()
+
+asyncio.run(main())
+"""
+
+
 @dataclass
 class Figure:
     name: str
@@ -196,13 +228,26 @@ def main() -> int:
             seed_sessions(servers, env)
             figures += browserless(optout, env, runs)
             figures += single_check(optout, env, servers, browser, runs)
-            figures += all_platforms(optout, env, runs)
+            figures += all_platforms(optout, env, servers, browser, runs)
         finally:
             for server in servers.values():
                 server.stop()
     for figure in figures:
         print(figure.line())
     return 0 if all(figure.ok for figure in figures) else 1
+
+
+def peer_all(flows: dict, platforms: list[str], servers: dict, browser: str) -> list[str]:
+    """The bare all-platform script's command: every replica mapped, each platform's first
+    settings page that names no item, with a session its replica mints."""
+    from optout.originmap import certificate_pins, parse_origin_map, resolver_rules
+
+    mappings = parse_origin_map([f"{host}=127.0.0.1:{server.port}" for name, server in servers.items()
+                                 for host in HOSTS[name]], environ={})
+    pages = [(url, servers[name].site.mint_session()) for name in platforms
+             for url in [s.url for s in flows[name].flow.settings if s.control and s.url and "{" not in s.url][:1]]
+    return [sys.executable, "-c", PEER_ALL, resolver_rules(mappings), ",".join(certificate_pins(mappings)),
+            json.dumps(pages), browser]
 
 
 def compile_like_an_install() -> None:
@@ -238,14 +283,16 @@ def single_check(optout: list[str], env: dict, servers: dict, browser: str, runs
                    f"optout {ours:.2f}s, bare Playwright {bare:.2f}s, medians of {runs} alternating")]
 
 
-def all_platforms(optout: list[str], env: dict, runs: int) -> list[Figure]:
-    """Every bundled platform in one check, against the slowest of them checked alone; memory
-    for 1, 4 and 12 platforms and all of them, to show how it grows."""
+def all_platforms(optout: list[str], env: dict, servers: dict, browser: str, runs: int) -> list[Figure]:
+    """Every bundled platform in one check, against the slowest of them checked alone and a bare
+    script opening each one's first page; memory for 1, 4 and 12 platforms and all of them, to
+    show how it grows."""
     from optout.flow import load_flows
 
     flows = load_flows()
     platforms = sorted(flows)
     in_browser = [p for p in platforms if any(s.control for s in flows[p].flow.settings)]
+    bare, _, bare_cpu = run(peer_all(flows, in_browser, servers, browser), env, sample=True)
     singles = {name: statistics.median(run([*optout, "check", name], env)[0] for _ in range(max(1, runs // 2)))
                for name in in_browser}
     slowest = sorted(singles, key=singles.__getitem__, reverse=True)
@@ -258,7 +305,8 @@ def all_platforms(optout: list[str], env: dict, runs: int) -> list[Figure]:
         Figure(f"check all {len(platforms)} platforms vs slowest single", everything / singles[slowest[0]], 1.5, "x",
                f"all {everything:.2f}s, using {cpu:.0f} CPU-s: on {cores} cores no run can take under"
                f" {cpu / cores:.1f}s; slowest {slowest[0]} {singles[slowest[0]]:.2f}s"
-               f" ({SLOW_BECAUSE.get(slowest[0], 'see README: Speed')}), then {runners_up}"),
+               f" ({SLOW_BECAUSE.get(slowest[0], 'see README: Speed')}), then {runners_up}; a bare script"
+               f" opening each one's first settings page: {bare:.2f}s, {bare_cpu:.0f} CPU-s"),
         Figure("peak memory of the all-platform check", peak, 1024, "M",
                f"process tree; {', '.join(growth)}, all {len(in_browser)} in a browser: {peak:.0f} MiB"),
     ]
