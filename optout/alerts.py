@@ -17,8 +17,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Callable, Sequence
 from urllib.parse import urlsplit
@@ -175,6 +173,9 @@ def send(run_id: int, drifts: list[Drift], *, trigger: str, log: Progress, deskt
 def post_webhook(url: str, payload: dict, *, delays: Sequence[float] = WEBHOOK_RETRY_DELAYS,
                  timeout: float = WEBHOOK_TIMEOUT_SECONDS, sleep: Callable[[float], None] = time.sleep) -> None:
     """POST the payload as JSON; network failures, timeouts, 5xx and 429 are retried with backoff."""
+    import urllib.error  # loaded only to send: every run reaches this module, few send an alert
+    import urllib.request
+
     where = describe_url(url)
     request = urllib.request.Request(url, data=json.dumps(payload).encode(), method="POST",
                                      headers={"Content-Type": "application/json", "User-Agent": "optout"})

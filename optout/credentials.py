@@ -4,6 +4,8 @@ A login is looked up in a fixed order, as twine does: environment variables, the
 keyring, then a prompt, and a prompt only when someone is at the terminal. This is the only
 module that imports keyring (and pyotp, for the codes of a stored TOTP secret): every keyring
 failure ends here as a CredentialsError, a None or a False, never as a backend's own exception.
+Both load on first use: importing keyring and finding its backend costs 30-60 ms that commands
+touching no login or session (such as `check reddit`) do not pay.
 
 Keyring layout (service "optout"): one item per platform, named after the platform, holding
 the JSON document {"username", "password", "totp_secret", "domains"}; and the session key, named
@@ -24,18 +26,16 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass, field
-
-import keyring
-import pyotp
-from keyring.backend import KeyringBackend
-from keyring.backends import chainer, fail, null
-from keyring.errors import NoKeyringError, PasswordDeleteError
+from typing import TYPE_CHECKING
 
 from optout import crypto
 from optout.errors import OptoutError
 from optout.exitcodes import ExitCode
 from optout.home import optout_home, private_dir, write_private
 from optout.names import PLATFORM_ID
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 SERVICE = "optout"
 SERVICE_VARIABLE = "OPTOUT_KEYRING_SERVICE"  # another service name: logins kept apart from the usual ones
@@ -83,6 +83,8 @@ def env_var_name(platform: str, field_name: str) -> str:
 
 def one_time_code(totp_secret: str) -> str:
     """The current code for a TOTP secret; ValueError when it is not a valid base32 secret."""
+    import pyotp
+
     return pyotp.TOTP(totp_secret).now()  # binascii.Error, for bad base32, is a ValueError too
 
 
@@ -160,6 +162,8 @@ def store(platform: str, username: str, password: str, totp_secret: str | None =
 
 def remove(platform: str) -> bool:
     """Forget the platform's login; True if there was something to forget."""
+    from keyring.errors import PasswordDeleteError
+
     _check_platform(platform)
     try:
         _backend_or_raise().delete_password(service(), platform)
@@ -209,7 +213,7 @@ def keyring_problem() -> str | None:
 def keyring_name() -> str:
     """The active keyring backend, as PYTHON_KEYRING_BACKEND names it."""
     try:
-        backend = keyring.get_keyring()
+        backend = _active_backend()
     except Exception as error:  # a bad PYTHON_KEYRING_BACKEND or keyringrc
         return f"one that could not be loaded ({_describe(error)})"
     return f"{type(backend).__module__}.{type(backend).__qualname__}"
@@ -284,9 +288,11 @@ def _usable_backend() -> KeyringBackend | None:
     drop what they are given, which would lose a login without a word.
     """
     try:
-        backend = keyring.get_keyring()
+        backend = _active_backend()
     except Exception:  # a bad PYTHON_KEYRING_BACKEND or keyringrc fails while loading
         return None
+    from keyring.backends import chainer, fail, null
+
     if isinstance(backend, (fail.Keyring, null.Keyring)):
         return None
     if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
@@ -294,7 +300,15 @@ def _usable_backend() -> KeyringBackend | None:
     return backend
 
 
+def _active_backend() -> KeyringBackend:
+    import keyring
+
+    return keyring.get_keyring()
+
+
 def _backend_or_raise() -> KeyringBackend:
+    from keyring.errors import NoKeyringError
+
     backend = _usable_backend()
     if backend is None:
         raise NoKeyringError()
@@ -302,6 +316,8 @@ def _backend_or_raise() -> KeyringBackend:
 
 
 def _describe(error: Exception) -> str:
+    from keyring.errors import NoKeyringError
+
     if isinstance(error, NoKeyringError):
         return "no system keyring is available"
     return str(error) or type(error).__name__

@@ -1,14 +1,12 @@
 """Every use of the cryptography package: Fernet keys and tokens (saved sessions, see
 optout.sessions), scrypt keys from a passphrase (session exports), and the public-key pin of a
-server's certificate (origin maps, see optout.originmap)."""
+server's certificate (origin maps, see optout.originmap). cryptography loads on first use:
+commands that open no session or certificate do not pay for its import."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
-
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 
 class CannotDecrypt(ValueError):
@@ -17,6 +15,8 @@ class CannotDecrypt(ValueError):
 
 def new_key() -> bytes:
     """A fresh Fernet key: 32 random bytes, url-safe base64."""
+    from cryptography.fernet import Fernet
+
     return Fernet.generate_key()
 
 
@@ -24,11 +24,15 @@ class Cipher:
     """Authenticated encryption (Fernet) with one key."""
 
     def __init__(self, key: bytes):
+        from cryptography.fernet import Fernet
+
         self._fernet = Fernet(key)
 
     @classmethod
     def from_passphrase(cls, passphrase: str, salt: bytes, log2_n: int, r: int, p: int) -> Cipher:
         """The key scrypt derives from the passphrase at this cost (N = 2**log2_n)."""
+        from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
         kdf = Scrypt(salt=salt, length=32, n=1 << log2_n, r=r, p=p)
         return cls(base64.urlsafe_b64encode(kdf.derive(passphrase.encode())))
 
@@ -36,6 +40,8 @@ class Cipher:
         return self._fernet.encrypt(data)
 
     def decrypt(self, token: bytes) -> bytes:
+        from cryptography.fernet import InvalidToken
+
         try:
             return self._fernet.decrypt(token)
         except InvalidToken:
