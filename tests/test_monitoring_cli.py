@@ -72,11 +72,22 @@ def test_history_and_report_usage_errors(optout, tmp_path):
 def test_commands_that_need_no_browser_never_load_playwright(optout, tmp_path, args):
     optout("-m", "optout", "check", "example")
     args = [arg.replace("{tmp}", str(tmp_path)) for arg in args]
-    completed = optout("-X", "importtime", "-m", "optout", *args)
-    assert completed.returncode == 0, completed.stderr
-    imported = [line.rsplit("|", 1)[-1].strip() for line in completed.stderr.splitlines() if "import time:" in line]
+    imported = imports_of(optout, args)
     assert "optout.history" in imported
     assert not [name for name in imported if name.startswith("playwright")]
+
+
+def test_a_run_with_nothing_to_sign_in_to_loads_no_browser_keyring_or_cryptography(optout):
+    imported = imports_of(optout, ["check", "example"])
+    assert "optout.runner" in imported
+    assert not [name for name in imported if name.split(".")[0] in ("playwright", "keyring", "cryptography")]
+
+
+def imports_of(optout, args: list[str]) -> list[str]:
+    """The modules `optout ARGS` imports, from Python's -X importtime."""
+    completed = optout("-X", "importtime", "-m", "optout", *args)
+    assert completed.returncode == 0, completed.stderr
+    return [line.rsplit("|", 1)[-1].strip() for line in completed.stderr.splitlines() if "import time:" in line]
 
 
 def test_a_run_through_an_origin_map_is_recorded_and_the_report_says_so_first(optout, tmp_path):
