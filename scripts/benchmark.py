@@ -115,13 +115,14 @@ class Figure:
 
 
 class TreeSampler:
-    """Peak memory and CPU time of a process and all its descendants, sampled every 50 ms
-    (Linux). Each process counts its proportional share (PSS) of pages it shares with the others,
-    as Chromium's processes do, so the sum is what the tree really occupies. CPU time is each
-    process's last sample, so a process that lives less than 50 ms may be missed."""
+    """CPU time, and peak memory when asked, of a process and all its descendants, sampled
+    every 50 ms (Linux). Each process counts its proportional share (PSS) of pages it shares with
+    the others, as Chromium's processes do, so the sum is what the tree really occupies. A process
+    that lives under 50 ms may be missed. (The kernel's own sum, wait4, misses most of Chromium's
+    processes: they are not all reaped by their parents.)"""
 
-    def __init__(self, pid: int):
-        self.pid, self.peak, self.running = pid, 0, True
+    def __init__(self, pid: int, memory: bool):
+        self.pid, self.memory, self.peak, self.running = pid, memory, 0, True
         self.cpu: dict[int, float] = {}  # pid: CPU seconds when last seen
         self.thread = threading.Thread(target=self._sample, daemon=True)
         self.thread.start()
@@ -129,15 +130,16 @@ class TreeSampler:
     def _sample(self) -> None:
         while self.running:
             tree = process_tree(self.pid)
-            self.peak = max(self.peak, sum(pss_of(pid) for pid in tree))
             self.cpu.update((pid, seconds) for pid in tree if (seconds := cpu_of(pid)) is not None)
+            if self.memory:
+                self.peak = max(self.peak, sum(pss_of(pid) for pid in tree))
             time.sleep(0.05)
 
     def stop(self) -> tuple[float, float]:
-        """(peak MiB, CPU seconds)"""
+        """(CPU seconds, peak MiB)"""
         self.running = False
         self.thread.join()
-        return self.peak / 2**10, sum(self.cpu.values())
+        return sum(self.cpu.values()), self.peak / 2**10
 
 
 def process_tree(root: int) -> set[int]:
@@ -175,11 +177,11 @@ def pss_of(pid: int) -> int:
     return 0
 
 
-def run(command: list[str], env: dict, *, sample: bool = False) -> tuple[float, float, float]:
-    """(wall seconds, peak MiB of the process tree, its CPU seconds); the last two when sampled."""
+def run(command: list[str], env: dict, *, cpu: bool = False, memory: bool = False) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds of the process tree, its peak MiB); the last two when asked."""
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    sampler = TreeSampler(process.pid) if sample else None
+    sampler = TreeSampler(process.pid, memory) if cpu or memory else None
     process.wait()
     wall = time.perf_counter() - started
     return (wall, *sampler.stop()) if sampler else (wall, 0.0, 0.0)
@@ -292,16 +294,17 @@ def all_platforms(optout: list[str], env: dict, servers: dict, browser: str, run
     flows = load_flows()
     platforms = sorted(flows)
     in_browser = [p for p in platforms if any(s.control for s in flows[p].flow.settings)]
-    # Times come from runs nobody samples: reading every process's memory 20 times a second
-    # takes CPU the run itself needs.
     bare_command = peer_all(flows, in_browser, servers, browser)
-    bare, bare_cpu = run(bare_command, env)[0], run(bare_command, env, sample=True)[2]
+    bare, bare_cpu = run(bare_command, env)[0], run(bare_command, env, cpu=True)[1]
     singles = {name: statistics.median(run([*optout, "check", name], env)[0] for _ in range(max(1, runs // 2)))
                for name in in_browser}
     slowest = sorted(singles, key=singles.__getitem__, reverse=True)
+    # Each figure from a run of its own: sampling takes CPU the run itself needs, reading every
+    # process's memory 20 times a second most of all.
     everything = run([*optout, "check", *platforms], env)[0]
-    _, peak, cpu = run([*optout, "check", *platforms], env, sample=True)
-    growth = [f"{n}: {run([*optout, 'check', *in_browser[:n]], env, sample=True)[1]:.0f} MiB"
+    cpu = run([*optout, "check", *platforms], env, cpu=True)[1]
+    peak = run([*optout, "check", *platforms], env, memory=True)[2]
+    growth = [f"{n}: {run([*optout, 'check', *in_browser[:n]], env, memory=True)[2]:.0f} MiB"
               for n in (1, 4, 12) if n < len(in_browser)]
     runners_up = ", ".join(f"{name} {singles[name]:.2f}s" for name in slowest[1:3])
     cores = len(os.sched_getaffinity(0))
