@@ -472,6 +472,15 @@ def test_optional_steps_are_skipped_when_not_shown_and_keys_are_pressed():
     assert driver.pages[0].keys == ["Escape"]
 
 
+def test_an_optional_step_ends_as_soon_as_what_follows_it_shows():
+    site = site_with(SWITCH)
+    setting = {**FLOW["settings"][0], "steps": [{"click": {"role": "button", "name": "Not now"}, "optional": True}]}
+    result, driver = run(site, flow=make_flow(settings=[setting]))
+    assert result.state is State.OPTED_IN
+    assert (result.steps[0].step, result.steps[0].status) == ('click button "Not now" (if shown)', "skipped")
+    assert driver.pages[0].ticks == 0  # not one wait: the switch it leads to was there already
+
+
 def test_a_page_that_stops_answering_ends_the_platform_with_error():
     site = site_with(SWITCH, hang=True)
     second = {**FLOW["settings"][0], "id": "other"}

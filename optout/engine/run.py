@@ -38,6 +38,13 @@ class NotOffered:
 NOT_OFFERED = NotOffered()
 
 
+class Passed:
+    """What a search finds when the page already shows what comes after the step searching."""
+
+
+PASSED = Passed()
+
+
 class PlatformRun:
     """One platform's settings on one page, signing in at most once."""
 
@@ -129,8 +136,7 @@ class PlatformRun:
         self.say(f"changing {locator.describe()} to {controls.describe_value(control)}")
         await controls.change(self, control, locator)
         await self.page.settle()
-        for step in control.after_change:
-            await self.step(step, item, AFTER_CHANGE_SECONDS)
+        await self.run_steps(control.after_change, item, AFTER_CHANGE_SECONDS)
         self.steps.append(StepReport(f"set {locator.describe()} to {controls.describe_value(control)}", "ok"))
 
     async def verify(self, setting: Setting, control: Changeable, item: str | None) -> Result:
@@ -180,11 +186,11 @@ class PlatformRun:
 
     async def reach_control(self, setting: Setting, control: Changeable | Form, item: str | None) -> Locator:
         await self.open(self.url(setting, item))
-        for step in setting.steps:
-            await self.step(step, item, setting.timeout_seconds)
         target = with_item(controls.targets(control) if isinstance(control, Changeable) else control.find, item)
-        found = await self.search(target, setting.timeout_seconds, not_offered=with_item(setting.not_offered, item))
-        if found is None:
+        not_offered = with_item(setting.not_offered, item)
+        await self.run_steps(setting.steps, item, setting.timeout_seconds, then=[*target, *not_offered])
+        found = await self.search(target, setting.timeout_seconds, not_offered=not_offered)
+        if not isinstance(found, (Locator, NotOffered)):
             raise await not_found(self.page, self.flow, target, setting.timeout_seconds, self.say)
         if isinstance(found, NotOffered):
             if setting.not_offered_reason:
@@ -202,11 +208,12 @@ class PlatformRun:
             raise await not_found(self.page, self.flow, target, timeout, self.say)
         return found
 
-    async def search(self, target: list[Locator], timeout: float,
-                     not_offered: Sequence[Locator] = ()) -> Locator | NotOffered | None:
-        """The first locator with one match, NOT_OFFERED, or None when nothing matched within timeout."""
+    async def search(self, target: list[Locator], timeout: float, not_offered: Sequence[Locator] = (),
+                     passed: Sequence[Locator] = ()) -> Locator | NotOffered | Passed | None:
+        """The first locator with one match, NOT_OFFERED, PASSED (no target, but one of `passed`
+        shows), or None when nothing matched within timeout."""
 
-        async def attempt() -> Locator | NotOffered | None:
+        async def attempt() -> Locator | NotOffered | Passed | None:
             for locator in not_offered:
                 if await self.page.count(locator):
                     return NOT_OFFERED
@@ -217,6 +224,9 @@ class PlatformRun:
                 if matches > 1:
                     raise Outcome(State.FLOW_OUTDATED, f"{matches} elements match {locator.describe()} on "
                                   f"{self.page.url}; refusing to guess which one is the setting.")
+            for locator in passed:
+                if await self.page.count(locator):
+                    return PASSED
             await self.dismiss_interruptions()
             return None
 
@@ -238,7 +248,15 @@ class PlatformRun:
         await self.page.settle()
         self.guard_host()
 
-    async def step(self, step: Step, item: str | None, timeout: float) -> None:
+    async def run_steps(self, steps: list[Step], item: str | None, timeout: float,
+                        then: Sequence[Locator] = ()) -> None:
+        """The steps in order. Each optional one knows what comes after it (the next step's
+        element, or `then` after the last), so that it ends as soon as that shows."""
+        for index, step in enumerate(steps):
+            following = with_item(step_targets(steps[index + 1]), item) if index + 1 < len(steps) else then
+            await self.step(step, item, timeout, following)
+
+    async def step(self, step: Step, item: str | None, timeout: float, following: Sequence[Locator] = ()) -> None:
         try:
             if step.goto is not None:
                 await self.open(step.goto.replace("{item}", item or ""))
@@ -246,7 +264,7 @@ class PlatformRun:
                 await self.page.press(step.press)
                 await self.page.settle()
             elif step.optional:
-                if not await self.optional_step(step, item):
+                if not await self.optional_step(step, item, following):
                     self.steps.append(StepReport(step.describe(), "skipped", "not shown"))
                     return
             elif step.click is not None:
@@ -258,9 +276,15 @@ class PlatformRun:
             raise
         self.steps.append(StepReport(step.describe(), "ok"))
 
-    async def optional_step(self, step: Step, item: str | None) -> bool:
-        """Do a click or wait_for whose element may never show; False when it did not."""
-        found = await self.search(with_item(step.click or step.wait_for or [], item), OPTIONAL_STEP_SECONDS)
+    async def optional_step(self, step: Step, item: str | None, following: Sequence[Locator]) -> bool:
+        """Do a click or wait_for whose element may never show; False when it did not. When what
+        follows shows first, the page is looked at once more after it settles (a late element
+        still counts) instead of waiting out OPTIONAL_STEP_SECONDS for nothing."""
+        target = with_item(step_targets(step), item)
+        found = await self.search(target, OPTIONAL_STEP_SECONDS, passed=following)
+        if isinstance(found, Passed):
+            await self.page.settle()
+            found = await self.search(target, 0)
         if not isinstance(found, Locator):
             return False
         if step.click is not None:
@@ -380,3 +404,8 @@ def file_name(*parts: str | None) -> str:
 
 def with_item(target: list[Locator], item: str | None) -> list[Locator]:
     return [loc.with_item(item) for loc in target] if item else list(target)
+
+
+def step_targets(step: Step) -> list[Locator]:
+    """What a step clicks or waits for; nothing for a goto or a key press."""
+    return step.click or step.wait_for or []

@@ -110,8 +110,7 @@ class SignIn:
             run.guard_host()
         assert login.username and login.password and login.submit  # the schema's rule for method password
         await self.type_secret(login.username, secrets.username)
-        for step in login.after_username:
-            await run.step(step, None, SIGN_IN_SECONDS)
+        await run.run_steps(login.after_username, None, SIGN_IN_SECONDS, then=login.password)
         await self.type_secret(login.password, secrets.password)
         await run.click_unique(login.submit, SIGN_IN_SECONDS)
         await self.await_signed_in(secrets)
