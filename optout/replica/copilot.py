@@ -3,9 +3,10 @@
 On https://copilot.microsoft.com the profile button in the sidebar opens the account menu, whose
 "Privacy" item opens the privacy panel: "Model training on text" and "Model training on voice",
 both on by default, beside "Personalization and memory" and "Ad personalization" (not training
-controls: decoys a flow must leave alone). Each switch saves when flipped. Variant:
+controls: decoys a flow must leave alone). Each switch saves when flipped. Variants:
 `late-render`, the panel's switches arrive two seconds after the page, as Copilot's client
-renders them.
+renders them; `sidebar-closed`, the sidebar (and so the profile button) shows only after the
+"Open sidebar" button at the top is clicked, as PCMag describes.
 
 Signing in is Microsoft's: signed-out visits go to https://login.live.com/login.srf, which hands
 a one-time code back to copilot.microsoft.com (/auth/callback) for its session cookie, since
@@ -27,6 +28,7 @@ HOSTS = ("copilot.microsoft.com", LIVE_HOST)
 SWITCHES = {"model-training-text": "Model training on text", "model-training-voice": "Model training on voice",
             "personalization": "Personalization and memory", "ad-personalization": "Ad personalization"}
 LATE_RENDER = "late-render"
+SIDEBAR_CLOSED = "sidebar-closed"
 
 
 class CopilotReplica(HandBackSignInSite):
@@ -40,7 +42,7 @@ class CopilotReplica(HandBackSignInSite):
     callback_path = "/auth/callback"
     api_prefix = "/c/api/user/settings/"
     defaults = dict.fromkeys(SWITCHES, True)
-    own_variants = (LATE_RENDER,)
+    own_variants = (LATE_RENDER, SIDEBAR_CLOSED)
 
     def pages(self):
         return {r"/": self._chat}
@@ -68,8 +70,11 @@ class CopilotReplica(HandBackSignInSite):
                 '<button role="menuitem" data-closes>Sign out</button></div>'
                 '<button class="plain" aria-label="Profile" aria-haspopup="menu" data-opens="account-menu">DP</button>'
                 "</div>")
-        rail = f'<nav class="rail" aria-label="Sidebar"><a href="/">New chat</a><p class="heading">Chats</p>{menu}</nav>'
-        main = ('<main class="content"><h1>Hey Demo, what\'s on your mind today?</h1>'
+        closed = self.variant == SIDEBAR_CLOSED
+        rail = (f'<nav class="rail" id="sidebar" aria-label="Sidebar"{" hidden" if closed else ""}>'
+                f'<a href="/">New chat</a><p class="heading">Chats</p>{menu}</nav>')
+        opener = '<button class="plain" aria-label="Open sidebar" data-opens="sidebar">☰</button>' if closed else ""
+        main = (f'<main class="content">{opener}<h1>Hey Demo, what\'s on your mind today?</h1>'
                 '<textarea aria-label="Message Copilot" rows="3" style="width:100%"></textarea></main>')
         rows = "".join(switch_row(key, label, self.settings[key]) for key, label in SWITCHES.items())
         panel = modal("privacy", "Privacy", late(rows) if self.variant == LATE_RENDER else rows, close_button=True)

@@ -94,7 +94,7 @@ def test_a_closed_window_and_renamed_labels_are_never_clicked(cli, replicas):
         "not_offered", "Udemy does not offer this setting here: Udemy lets instructors leave the Instructor GenAI "
         "Program only during its yearly opt-out window (in 2024, 21 August to 12 September); outside it the switch "
         "is greyed out. Run `optout apply udemy` again when the next window opens.")
-    for target, renamed in (("alexa/develop-new-features", "Help improve Amazon services and develop new features"),
+    for target, renamed in (("alexa/develop-new-features", "Allow Amazon to review your voice requests"),
                             ("deviantart/noai-label", "Tell AI datasets they can't use my content")):
         assert found[target]["state"] == "flow_outdated", found[target]
         assert found[target]["detail"].startswith("Nothing on https://www.")
@@ -102,6 +102,20 @@ def test_a_closed_window_and_renamed_labels_are_never_clicked(cli, replicas):
     assert found["alexa/improve-transcriptions"]["state"] == "opted_out"
     assert replica_values(replicas) == {**before, "alexa/improve-transcriptions": False}
     assert replicas["deviantart"].state()["saves"] == replicas["udemy"].state()["saves"] == 0
+
+
+@browser
+@pytest.mark.parametrize("variant", ["services-wording", "manage-your-data"])
+def test_alexa_s_later_documented_wordings_and_page_are_found(cli, replicas, variant):
+    """CNET's 2019 wording of the first switch; the later Manage Your Alexa Data page, reached
+    when the hub no longer links the 2019 one."""
+    replicas["alexa"].reset(variant)
+    cli.seed_session("alexa", replicas["alexa"].admin("session"))
+    code, applied = cli.json("apply", "alexa")
+    assert code == 0
+    for target in ("alexa/develop-new-features", "alexa/improve-transcriptions"):
+        assert (results(applied)[target]["state"], results(applied)[target]["changed"]) == ("opted_out", True)
+    assert replicas["alexa"].switches() == {"develop-new-features": False, "improve-transcriptions": False}
 
 
 @browser

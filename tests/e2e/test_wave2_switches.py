@@ -112,6 +112,15 @@ def test_variants_are_found_and_opted_out(cli, replicas):
 
 
 @browser
+def test_copilot_opens_a_closed_sidebar_first(cli, replicas):
+    code, applied, before, after = apply_variants(cli, replicas, {"copilot": "sidebar-closed"})
+    assert code == 0
+    targets = ["copilot/model-training-text", "copilot/model-training-voice"]
+    assert [(r["state"], r["changed"]) for r in applied["results"]] == [("opted_out", True)] * 2
+    assert after == opted_out(before, targets)
+
+
+@browser
 def test_a_save_the_site_refuses_is_not_counted(cli, replicas):
     code, applied, before, after = apply_variants(cli, replicas, {"copilot": "save-fails", "mistral": "save-fails"})
     assert code == 1
