@@ -38,6 +38,15 @@ REAL_CRONTAB = {"test_schedule.py", "test_bad_input.py", "test_first_run.py"}
 CRONTAB_LOCK = Path(tempfile.gettempdir()) / f"optout-tests-crontab-{os.getuid()}.lock"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def compiled_driver_cache(tmp_path_factory) -> Iterator[None]:
+    """Playwright's driver keeps its compiled code where NODE_COMPILE_CACHE says (optout's choice:
+    under OPTOUT_HOME): for the tests, one temporary directory rather than the real home."""
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setenv("NODE_COMPILE_CACHE", str(tmp_path_factory.mktemp("node-compile-cache")))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def one_test_at_a_time_on_the_real_crontab(request) -> Iterator[None]:
     if request.node.path.name not in REAL_CRONTAB:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import os
 import socket
 from pathlib import Path
 
@@ -123,6 +124,21 @@ def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def test_playwright_s_driver_keeps_its_compiled_code_under_optout_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("OPTOUT_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("NODE_COMPILE_CACHE")
+
+    async def go():
+        async with launch(LaunchOptions()):
+            pass
+
+    asyncio.run(go())
+    cache = tmp_path / "home" / "cache" / "node"
+    assert list(cache.iterdir())  # Node wrote the compiled driver there when it stopped
+    assert cache.stat().st_mode & 0o777 == 0o700
+    assert "NODE_COMPILE_CACHE" not in os.environ  # set only while the driver started
 
 
 def test_a_mapped_address_where_no_tls_server_answers_stops_the_launch():

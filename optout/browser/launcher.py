@@ -14,11 +14,12 @@ from urllib.parse import urlsplit
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page as PwPage
-from playwright.async_api import async_playwright
+from playwright.async_api import Playwright, async_playwright
 
 from optout.addresses import host_allowed
 from optout.browser.page import ACTION_TIMEOUT_MS, NAVIGATION_TIMEOUT_MS, PlaywrightPage
 from optout.driver import BrowserUnavailable, Page
+from optout.home import private_dir
 from optout.originmap import Mapping, certificate_pins, resolver_rules
 
 QUIET_CHROMIUM_FLAGS = [
@@ -144,6 +145,26 @@ async def session_over_cdp(url: str, domains: list[str]) -> dict:
 
 
 @asynccontextmanager
+async def playwright_driver() -> AsyncIterator[Playwright]:
+    """Playwright's driver for one launch. It is a Node.js program that compiles megabytes of
+    JavaScript at every start; Node 22.1+ keeps the compiled code in NODE_COMPILE_CACHE, so later
+    starts skip that (0.31 to 0.25 s a launch here). The cache is under OPTOUT_HOME (0700): the
+    driver runs only code this user could write. A cache the person chose is left as it is, and
+    the variable is set only while the driver starts."""
+    chosen = "NODE_COMPILE_CACHE" in os.environ
+    os.environ.setdefault("NODE_COMPILE_CACHE", str(private_dir("cache", "node")))
+    try:
+        playwright = await async_playwright().start()
+    finally:
+        if not chosen:
+            del os.environ["NODE_COMPILE_CACHE"]
+    try:
+        yield playwright
+    finally:
+        await playwright.stop()
+
+
+@asynccontextmanager
 async def launch(options: LaunchOptions) -> AsyncIterator[PlaywrightDriver]:
     """The one launch helper: a Chromium for this run, closed on the way out."""
     args = list(QUIET_CHROMIUM_FLAGS)
@@ -160,7 +181,7 @@ async def launch(options: LaunchOptions) -> AsyncIterator[PlaywrightDriver]:
     # Older Playwright releases pass --enable-automation, which shows the "controlled by automated
     # test software" banner: a person signing in should see their ordinary browser.
     ignored = ["--enable-automation"] if options.person_signs_in else None
-    async with async_playwright() as playwright:
+    async with playwright_driver() as playwright:
         try:
             channel, executable = launch_target(options)
             browser = await playwright.chromium.launch(channel=channel, executable_path=executable, args=args,
