@@ -23,6 +23,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from optout.addresses import ITEM_PLACEHOLDER
+from optout.browser.launcher import QUIET_CHROMIUM_FLAGS
 from optout.replica import HOSTS, SITES, start_replica
 
 GENAI_URL = "https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement"
@@ -41,19 +43,23 @@ BROWSERLESS = {  # name: optout arguments; each must not start a browser
     "check reddit": ["check", "reddit"],
 }
 
-# The peer: what a person would write by hand to read the switch, and nothing more.
-PEER = """
+# What both peers start with: Chromium with the quiet flags the developers' guide names (as
+# optout's launch has them) and the replicas' hosts mapped.
+PEER_LAUNCH = """
 import asyncio, json, os, sys
 from playwright.async_api import async_playwright
 
+def chromium_args(*extra):
+    return [*%(quiet)r, *extra, *(["--no-sandbox"] if os.geteuid() == 0 else [])]
+""" % {"quiet": QUIET_CHROMIUM_FLAGS}
+
+# The peer: what a person would write by hand to read the switch, and nothing more.
+PEER = PEER_LAUNCH + """
 async def main():
     rules, state, browser_path = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
-    args = ["--disable-background-networking", "--disable-component-update", "--no-first-run",
-            "--disable-sync", "--disable-quic", f"--host-resolver-rules={rules}"]
-    if os.geteuid() == 0:
-        args.append("--no-sandbox")
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=browser_path, args=args)
+        browser = await p.chromium.launch(executable_path=browser_path,
+                                          args=chromium_args(f"--host-resolver-rules={rules}"))
         context = await browser.new_context(storage_state=state, ignore_https_errors=True)
         page = await context.new_page()
         await page.goto(%(url)r)
@@ -63,20 +69,13 @@ async def main():
 asyncio.run(main())
 """ % {"url": GENAI_URL, "label": GENAI_LABEL}
 
-
 # The all-platform check's peer: what the browser must do at the least, each platform's first
 # settings page opened with its session and screenshot, five at once, as optout runs them.
-PEER_ALL = """
-import asyncio, json, os, sys
-from playwright.async_api import async_playwright
-
+PEER_ALL = PEER_LAUNCH + """
 async def main():
     rules, pins, pages, browser_path = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4]
-    args = ["--disable-background-networking", "--disable-component-update", "--no-first-run",
-            "--disable-sync", "--disable-quic", "--disable-gpu", f"--host-resolver-rules={rules}",
-            f"--ignore-certificate-errors-spki-list={pins}"]
-    if os.geteuid() == 0:
-        args.append("--no-sandbox")
+    args = chromium_args("--disable-gpu", f"--host-resolver-rules={rules}",
+                         f"--ignore-certificate-errors-spki-list={pins}")
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=browser_path, args=args)
         at_once = asyncio.Semaphore(5)
@@ -247,7 +246,8 @@ def peer_all(flows: dict, platforms: list[str], servers: dict, browser: str) -> 
     mappings = parse_origin_map([f"{host}=127.0.0.1:{server.port}" for name, server in servers.items()
                                  for host in HOSTS[name]], environ={})
     pages = [(url, servers[name].site.mint_session()) for name in platforms
-             for url in [s.url for s in flows[name].flow.settings if s.control and s.url and "{" not in s.url][:1]]
+             for url in [s.url for s in flows[name].flow.settings
+                         if s.control and s.url and ITEM_PLACEHOLDER not in s.url][:1]]
     return [sys.executable, "-c", PEER_ALL, resolver_rules(mappings), ",".join(certificate_pins(mappings)),
             json.dumps(pages), browser]
 
