@@ -24,9 +24,11 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import KW_ONLY, dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from optout import crypto
 from optout.errors import OptoutError
@@ -39,6 +41,13 @@ if TYPE_CHECKING:
 
 SERVICE = "optout"
 SERVICE_VARIABLE = "OPTOUT_KEYRING_SERVICE"  # another service name: logins kept apart from the usual ones
+# One keyring call at a time in this process: the engine loads each platform's session on a
+# thread of its own, and the Secret Service client is not safe across threads. Two calls at once
+# have been told that an item that exists does not, gnome-keyring-daemon 42 has crashed, and
+# keyring's first backend lookup races with itself.
+_KEYRING_LOCK = threading.RLock()
+RETRY_PAUSE = 0.1  # seconds before a call the backend itself failed is asked again
+Answer = TypeVar("Answer")
 
 
 def service() -> str:
@@ -150,7 +159,7 @@ def store(platform: str, username: str, password: str, totp_secret: str | None =
     backend = keyring_for(platform)
     login = {"username": username, "password": password, "totp_secret": totp_secret, "domains": list(domains)}
     try:
-        backend.set_password(service(), platform, json.dumps(login))
+        _ask(backend.set_password, service(), platform, json.dumps(login))
     except Exception as error:  # backends raise their own types (secretstorage, dbus, win32...)
         raise CredentialsError(
             f"Could not save the login for {platform} in the system keyring ({_describe(error)}). "
@@ -166,7 +175,7 @@ def remove(platform: str) -> bool:
 
     _check_platform(platform)
     try:
-        _backend_or_raise().delete_password(service(), platform)
+        _ask(_backend_or_raise().delete_password, service(), platform)
         removed_from_keyring = True
     except PasswordDeleteError:
         removed_from_keyring = False
@@ -204,7 +213,7 @@ def keyring_problem() -> str | None:
     if backend is None:
         return f"no system keyring is available (the keyring backend is {keyring_name()})"
     try:
-        backend.get_password(service(), SESSION_KEY_ENTRY)
+        _ask(backend.get_password, service(), SESSION_KEY_ENTRY)
     except Exception as error:
         return f"the keyring ({keyring_name()}) does not answer: {_describe(error)}"
     return None
@@ -237,10 +246,11 @@ def session_key(create: bool = True) -> bytes | None:
     if backend is None:
         return None
     try:
-        key = backend.get_password(service(), SESSION_KEY_ENTRY)
-        if key is None and create:
-            key = crypto.new_key().decode("ascii")
-            backend.set_password(service(), SESSION_KEY_ENTRY, key)
+        with _KEYRING_LOCK:  # two threads finding none would each make one, and one would be lost
+            key = _ask(backend.get_password, service(), SESSION_KEY_ENTRY)
+            if key is None and create:
+                key = crypto.new_key().decode("ascii")
+                _ask(backend.set_password, service(), SESSION_KEY_ENTRY, key)
     except Exception:
         return None
     return key.encode("ascii") if key else None
@@ -264,7 +274,7 @@ def _read_login(platform: str) -> dict | None:
     if backend is None:
         return None
     try:
-        document = backend.get_password(service(), platform)
+        document = _ask(backend.get_password, service(), platform)
     except Exception:
         return None
     if document is None:
@@ -291,7 +301,7 @@ def _usable_backend() -> KeyringBackend | None:
         backend = _active_backend()
     except Exception:  # a bad PYTHON_KEYRING_BACKEND or keyringrc fails while loading
         return None
-    from keyring.backends import chainer, fail, null
+    from keyring.backends import chainer, fail, null  # loaded by _active_backend, under its lock
 
     if isinstance(backend, (fail.Keyring, null.Keyring)):
         return None
@@ -301,9 +311,26 @@ def _usable_backend() -> KeyringBackend | None:
 
 
 def _active_backend() -> KeyringBackend:
-    import keyring
+    with _KEYRING_LOCK:  # the first call picks the backend: one thread does it
+        import keyring
 
-    return keyring.get_keyring()
+        return keyring.get_keyring()
+
+
+def _ask(method: Callable[..., Answer], *args: str) -> Answer:
+    """The backend's answer to one call, made under the lock. A backend's own error (a D-Bus reply
+    lost, an item gone mid-search while another program writes to the keyring) gets one more
+    try after a pause; keyring's errors (locked, a prompt dismissed, no such item) do not."""
+    from keyring.errors import KeyringError
+
+    with _KEYRING_LOCK:
+        try:
+            return method(*args)
+        except KeyringError:
+            raise
+        except Exception:
+            time.sleep(RETRY_PAUSE)
+            return method(*args)
 
 
 def _backend_or_raise() -> KeyringBackend:

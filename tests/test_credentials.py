@@ -5,6 +5,7 @@ import stat
 import subprocess
 import sys
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import keyring
 import pytest
@@ -482,3 +483,56 @@ def test_sign_in_advice_is_the_command_for_a_person_and_the_variable_in_ci(monke
     monkeypatch.setenv("CI", "true")
     assert account().sign_in_advice() == ("In CI, set OPTOUT_LINKEDIN_SESSION "
                                           "(from `optout session export linkedin`).")
+
+
+def test_threads_asking_the_keyring_at_once_are_answered_one_at_a_time(real_keyring, monkeypatch):
+    """The engine loads each platform's session on a thread of its own. Secret Service calls from
+    threads at once were told that items which exist do not, and gnome-keyring-daemon 42 crashed."""
+    credentials.store(PLATFORM, DEMO_USERNAME, DEMO_PASSWORD, domains=DOMAINS)
+    key = credentials.session_key()
+    backend, in_flight, most_at_once = keyring.get_keyring(), [0], [0]
+    real_get_password = backend.get_password
+
+    def counted_get_password(*args):
+        in_flight[0] += 1
+        most_at_once[0] = max(most_at_once[0], in_flight[0])
+        try:
+            return real_get_password(*args)
+        finally:
+            in_flight[0] -= 1
+
+    monkeypatch.setattr(backend, "get_password", counted_get_password)
+
+    def ask(_: int) -> tuple[bytes | None, str | None]:
+        found = credentials.lookup(PLATFORM)
+        return credentials.session_key(create=False), found.password if found else None
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = set(pool.map(ask, range(16)))
+
+    assert (answers, most_at_once[0]) == ({(key, DEMO_PASSWORD)}, 1)
+
+
+def test_a_call_the_backend_failed_is_asked_once_more_and_a_refusal_of_keyrings_is_not(monkeypatch):
+    """Another program writing to the Secret Service can make an item vanish mid-search for a
+    moment; a locked keyring or a dismissed prompt is the person's answer and stands."""
+    from keyring.errors import KeyringLocked
+
+    monkeypatch.setattr(credentials, "RETRY_PAUSE", 0)
+    calls = []
+
+    def fails_first(error):
+        def call(*args):
+            calls.append(args)
+            if len(calls) == 1:
+                raise error
+            return "answer"
+        return call
+
+    assert credentials._ask(fails_first(RuntimeError("Item does not exist!")), "optout", "linkedin") == "answer"
+    assert len(calls) == 2
+
+    calls.clear()
+    with pytest.raises(KeyringLocked):
+        credentials._ask(fails_first(KeyringLocked("Failed to unlock the collection!")), "optout", "linkedin")
+    assert len(calls) == 1
