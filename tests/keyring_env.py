@@ -4,12 +4,15 @@
 (gnome-keyring on a private D-Bus session). Tests that need it take the `real_keyring` fixture:
 it skips with the reason from `real_keyring_problem()` when no such keyring works, and points
 optout at a keyring service name of the test's own, deleted afterwards, so a run on a desktop
-never touches the person's own "optout" items.
+never touches the person's own "optout" items. Under scripts/with-keyring, which started one, a
+keyring that does not work fails the test instead: a daemon that crashed mid-run must not quietly
+skip the rest of the keyring tests.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,17 +32,25 @@ def real_keyring_problem() -> str | None:
     backend = keyring.get_keyring()
     if not isinstance(backend, SecretService.Keyring):
         backend_name = f"{type(backend).__module__}.{type(backend).__qualname__}"
-        return f"no Secret Service keyring (the keyring backend is {backend_name}); {HOW_TO_GET_ONE}"
+        return f"no Secret Service keyring (the keyring backend is {backend_name})"
     service = f"optout-probe-{uuid.uuid4().hex}"
     try:
         backend.set_password(service, "probe", "round trip")
         returned = backend.get_password(service, "probe")
         backend.delete_password(service, "probe")
     except Exception as error:
-        return f"the Secret Service keyring does not work ({error}); {HOW_TO_GET_ONE}"
+        return f"the Secret Service keyring does not work ({error})"
     if returned != "round trip":
-        return f"the Secret Service keyring did not return what was stored; {HOW_TO_GET_ONE}"
+        return "the Secret Service keyring did not return what was stored"
     return None
+
+
+def skip_unless_keyring_works() -> None:
+    problem = real_keyring_problem()
+    if problem and os.environ.get("WITH_KEYRING"):
+        pytest.fail(f"scripts/with-keyring started a keyring, but it does not work now: {problem}")
+    if problem:
+        pytest.skip(f"needs a real keyring: {problem}; {HOW_TO_GET_ONE}")
 
 
 @pytest.fixture
@@ -53,9 +64,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def real_keyring(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A working Secret Service keyring; yields the service name optout uses in this test."""
-    problem = real_keyring_problem()
-    if problem:
-        pytest.skip(problem)
+    skip_unless_keyring_works()
     service = f"optout-test-{uuid.uuid4().hex[:12]}"
     monkeypatch.setattr(credentials, "SERVICE", service)
     yield service
@@ -83,6 +92,4 @@ def delete_service_items(service: str) -> None:
 
 @pytest.fixture
 def keyring_required():
-    problem = real_keyring_problem()
-    if problem:
-        pytest.skip(f"needs a real keyring (run under scripts/with-keyring): {problem}")
+    skip_unless_keyring_works()
