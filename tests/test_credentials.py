@@ -515,24 +515,28 @@ def test_threads_asking_the_keyring_at_once_are_answered_one_at_a_time(real_keyr
 
 def test_a_call_the_backend_failed_is_asked_once_more_and_a_refusal_of_keyrings_is_not(monkeypatch):
     """Another program writing to the Secret Service can make an item vanish mid-search for a
-    moment; a locked keyring or a dismissed prompt is the person's answer and stands."""
+    moment; a locked keyring or a dismissed prompt is the person's answer and stands (and no new
+    session key is made over the one it holds)."""
     from keyring.errors import KeyringLocked
 
+    class FailsFirst:
+        def __init__(self, error):
+            self.error, self.calls, self.stored = error, 0, []
+
+        def get_password(self, service, username):
+            self.calls += 1
+            if self.calls == 1:
+                raise self.error
+            return "a-session-key"
+
+        def set_password(self, service, username, password):
+            self.stored.append(password)
+
     monkeypatch.setattr(credentials, "RETRY_PAUSE", 0)
-    calls = []
+    lost_reply = FailsFirst(RuntimeError("Item does not exist!"))
+    monkeypatch.setattr(credentials, "_active_backend", lambda: lost_reply)
+    assert (credentials.session_key(), lost_reply.calls, lost_reply.stored) == (b"a-session-key", 2, [])
 
-    def fails_first(error):
-        def call(*args):
-            calls.append(args)
-            if len(calls) == 1:
-                raise error
-            return "answer"
-        return call
-
-    assert credentials._ask(fails_first(RuntimeError("Item does not exist!")), "optout", "linkedin") == "answer"
-    assert len(calls) == 2
-
-    calls.clear()
-    with pytest.raises(KeyringLocked):
-        credentials._ask(fails_first(KeyringLocked("Failed to unlock the collection!")), "optout", "linkedin")
-    assert len(calls) == 1
+    locked = FailsFirst(KeyringLocked("Failed to unlock the collection!"))
+    monkeypatch.setattr(credentials, "_active_backend", lambda: locked)
+    assert (credentials.session_key(), locked.calls, locked.stored) == (None, 1, [])
